@@ -1,0 +1,73 @@
+/**
+ * Resolves what the CLI runs from its flags: which Procfile, which root, which env files, which
+ * formation and PORT base. Shared by `start`, `check` and `run`.
+ */
+import { dirname, resolve } from 'node:path';
+import { displayPath, envFileRequests, loadEnvironment, type LoadedEnvironment, readFileOrUndefined } from '../core/environment';
+import { choosePortBase, FormationError } from '../core/formation';
+import { parseProcfile, type ParsedProcfile } from '../core/procfile';
+
+/** A user error the CLI reports in one line and exits 2 for. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Flags shared by the commands that read a Procfile. */
+export interface ProjectFlags {
+  procfile?: string;
+  root?: string;
+  env?: string;
+  port?: string;
+}
+
+/** Where things are. `procfilePath` and `root` are absolute. */
+export interface ProjectPaths {
+  procfilePath: string;
+  root: string;
+  /** The Procfile path as the user should see it in messages. */
+  procfileLabel: string;
+}
+
+/**
+ * Foreman's paths: the Procfile is `-f`, else `ROOT/Procfile` with `-d`, else `./Procfile`; the root
+ * is `-d`, else the Procfile's folder (processes run there and the default `.env` is read there).
+ */
+export function projectPaths(flags: ProjectFlags, cwd: string): ProjectPaths {
+  const procfilePath = flags.procfile !== undefined ? resolve(cwd, flags.procfile) : resolve(cwd, flags.root ?? '.', 'Procfile');
+  const root = flags.root !== undefined ? resolve(cwd, flags.root) : dirname(procfilePath);
+  return { procfilePath, root, procfileLabel: displayPath(procfilePath, cwd) };
+}
+
+/**
+ * Reads and parses the Procfile.
+ *
+ * @returns `undefined` when the file does not exist or cannot be read
+ */
+export function readProcfile(paths: ProjectPaths): ParsedProcfile | undefined {
+  const bytes = readFileOrUndefined(paths.procfilePath);
+  return bytes === undefined ? undefined : parseProcfile(bytes);
+}
+
+/** Loads the env files over the inherited environment (`-e`, else `ROOT/.env`). */
+export function projectEnvironment(flags: ProjectFlags, paths: ProjectPaths, cwd: string, inherited: NodeJS.ProcessEnv): LoadedEnvironment {
+  return loadEnvironment(inherited, envFileRequests(paths.root, flags.env, cwd));
+}
+
+/**
+ * The PORT base: `-p`, else `PORT` from the env files, else inherited `PORT`, else 5000.
+ *
+ * @throws UsageError when the value is not a port number
+ */
+export function projectPortBase(flags: ProjectFlags, env: LoadedEnvironment, inherited: NodeJS.ProcessEnv): number {
+  try {
+    return choosePortBase(flags.port, env.fromFiles.PORT, inherited.PORT);
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+/** Turns a FormationError into a UsageError; rethrows anything else. */
+export function asUsageError(error: unknown): Error {
+  if (error instanceof FormationError) return new UsageError(error.message);
+  return error as Error;
+}

@@ -1,0 +1,341 @@
+/**
+ * One running instance (`web.1`): spawns its command, frames its output, answers its exit, stops its
+ * whole process group. The state machine behind every view of an instance (CLI, tree, terminal).
+ */
+import { execa } from 'execa';
+import { decideAfterExit, describeExit, type ExitStatus, MAX_RESTARTS, type RestartPolicy } from './exitPolicy';
+import type { InstanceSpec } from './formation';
+import { LineSplitter } from './lineSplitter';
+import { shellScript } from './shellCommand';
+import { groupMembers, signalGroup, waitForGroupEmpty } from './processGroup';
+
+/**
+ * The one set of instance states, used everywhere:
+ * `stopped` (not running, or stopped by the user), `starting` (spawn requested), `running` (spawned,
+ * PID known), `stopping` (SIGTERM sent), `exited` (ended with code 0: completed), `crashed` (non-zero
+ * code or a signal), `restarting` (a restart after backoff is pending).
+ */
+export type InstanceState = 'stopped' | 'starting' | 'running' | 'stopping' | 'exited' | 'crashed' | 'restarting';
+
+/** A copy of an instance's state at one moment. Times are ms since the epoch. */
+export interface InstanceSnapshot {
+  name: string;
+  type: string;
+  index: number;
+  port: number;
+  command: string;
+  state: InstanceState;
+  pid: number | undefined;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** Automatic restarts since the last start the user asked for. */
+  restarts: number;
+  /** True when restarting stopped (too many crashes in a row, or the command cannot run). */
+  gaveUp: boolean;
+  startedAt: number | undefined;
+  /** When a pending restart happens (state `restarting`). */
+  restartAt: number | undefined;
+}
+
+/** Receives what an instance does. `message` is a manager message about it (`started with pid 12`). */
+export interface InstanceObserver {
+  state(instance: Instance): void;
+  output(instance: Instance, lines: string[], partial: boolean): void;
+  message(instance: Instance, text: string): void;
+  /** The process ended; `byUser` when a stop was asked for. Called before any restart is planned. */
+  exit(instance: Instance, status: ExitStatus, byUser: boolean): void;
+}
+
+/** How an instance runs. */
+export interface InstanceOptions {
+  /** Working directory (the formation's root). */
+  cwd: string;
+  /** The complete environment of the process, `PORT` and `PS` included. */
+  env: Record<string, string>;
+  /** Grace period between SIGTERM and SIGKILL, ms. */
+  stopTimeoutMs: number;
+  restart: RestartPolicy;
+  /** Test-only: multiplies backoff delays and the healthy-run period (1 = real time). */
+  timeScale?: number;
+  /** ms before a line without a newline is shown; see LineSplitter. */
+  partialDelayMs?: number;
+  /** The POSIX shell that runs the command; default `/bin/sh`. */
+  shell?: string;
+}
+
+/** After the group is empty, how long (ms) to wait for the pipes to close before closing them. */
+const DRAIN_MS = 500;
+/** After SIGKILL, how long (ms) to wait for the group to disappear. */
+const KILL_WAIT_MS = 2000;
+
+/** Runs a command as `shell -c` (see {@link shellScript}) in its own process group (`detached`), with
+ * its own stdin pipe (never the manager's) and output read as it comes (`buffer: false`). */
+function spawnShell(shell: string, command: string, cwd: string, env: Record<string, string>) {
+  return execa(shell, ['-c', shellScript(command)], {
+    cwd,
+    env,
+    extendEnv: false,
+    detached: true,
+    buffer: false,
+    cleanup: false,
+    reject: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    encoding: 'buffer',
+  });
+}
+
+interface Run {
+  child: ReturnType<typeof spawnShell>;
+  pgid: number;
+  startedAt: number;
+  /** When SIGKILL is due for a stop the user asked for. */
+  killAt: number | undefined;
+  killTimer: NodeJS.Timeout | undefined;
+  killed: boolean;
+  finished: Promise<void>;
+}
+
+/** One instance of a process type; create through the Supervisor. */
+export class Instance {
+  private stateValue: InstanceState = 'stopped';
+  private run: Run | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private streak = 0;
+  private stopRequested = false;
+  private last: { pid: number | undefined; status: ExitStatus; startedAt: number | undefined; restartAt: number | undefined; restarts: number; gaveUp: boolean } = {
+    pid: undefined,
+    status: { code: undefined, signal: undefined },
+    startedAt: undefined,
+    restartAt: undefined,
+    restarts: 0,
+    gaveUp: false,
+  };
+
+  constructor(
+    readonly spec: InstanceSpec,
+    private options: InstanceOptions,
+    private readonly observer: InstanceObserver,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get state(): InstanceState {
+    return this.stateValue;
+  }
+
+  /** The current state as plain data. */
+  snapshot(): InstanceSnapshot {
+    return {
+      name: this.spec.name,
+      type: this.spec.type,
+      index: this.spec.index,
+      port: this.spec.port,
+      command: this.spec.command,
+      state: this.stateValue,
+      pid: this.last.pid,
+      exitCode: this.last.status.code,
+      signal: this.last.status.signal,
+      restarts: this.last.restarts,
+      gaveUp: this.last.gaveUp,
+      startedAt: this.last.startedAt,
+      restartAt: this.last.restartAt,
+    };
+  }
+
+  /** Replaces how later runs start (e.g. a new env); a running process is not affected. */
+  configure(options: InstanceOptions): void {
+    this.options = options;
+  }
+
+  /** Starts the instance if it is not running; a start the user asks for clears `gaveUp` and the restart count. */
+  start(): void {
+    if (this.run !== undefined) return;
+    this.cancelRestart();
+    this.streak = 0;
+    this.last.restarts = 0;
+    this.last.gaveUp = false;
+    this.spawn();
+  }
+
+  /**
+   * Stops the instance: SIGTERM to its process group, SIGKILL to the group after the stop timeout.
+   * Ends in `stopped`, never restarted. Resolves when no process of the group is left.
+   */
+  async stop(): Promise<void> {
+    this.cancelRestart();
+    const run = this.run;
+    if (run === undefined) {
+      if (this.stateValue === 'restarting') this.setState('stopped');
+      return;
+    }
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      this.setState('stopping');
+      run.killAt = Date.now() + this.options.stopTimeoutMs;
+      signalGroup(run.pgid, 'SIGTERM');
+      run.killTimer = setTimeout(() => this.forceKill(run), this.options.stopTimeoutMs);
+    }
+    await run.finished;
+  }
+
+  /** Stops (if running) and starts again. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.start();
+  }
+
+  /** Sends SIGKILL to the group at once (a second Ctrl-C, or the manager exiting). */
+  kill(): void {
+    this.cancelRestart();
+    if (this.run !== undefined) {
+      this.stopRequested = true;
+      signalGroup(this.run.pgid, 'SIGKILL');
+    }
+  }
+
+  /** Forwards a signal (e.g. SIGUSR1) to the instance's process group. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.run !== undefined) signalGroup(this.run.pgid, signal);
+  }
+
+  /** Writes to the instance's stdin (its own pipe, open until it stops). Returns false when not running. */
+  write(data: string | Uint8Array): boolean {
+    const stdin = this.run?.child.stdin;
+    if (!stdin || stdin.destroyed) return false;
+    stdin.write(data);
+    return true;
+  }
+
+  private spawn(): void {
+    this.stopRequested = false;
+    this.last.status = { code: undefined, signal: undefined };
+    this.last.restartAt = undefined;
+    this.setState('starting');
+    const splitter = new LineSplitter((lines, partial) => this.observer.output(this, lines, partial), {
+      partialDelayMs: this.options.partialDelayMs,
+    });
+    const child = spawnShell(this.options.shell ?? '/bin/sh', this.spec.command, this.options.cwd, this.options.env);
+    const startedAt = Date.now();
+    let exitSeen = false;
+    let finish!: () => void;
+    const run: Run = {
+      child,
+      pgid: child.pid ?? -1,
+      startedAt,
+      killAt: undefined,
+      killTimer: undefined,
+      killed: false,
+      finished: new Promise((resolve) => (finish = resolve)),
+    };
+    this.run = run;
+    this.last.pid = child.pid;
+    this.last.startedAt = startedAt;
+    child.stdin?.on('error', () => {}); // EPIPE after the process closed its stdin
+    child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child.once('spawn', () => {
+      if (this.run === run && this.stateValue === 'starting') this.setState('running');
+      this.observer.message(this, `started with pid ${child.pid}`);
+    });
+    child.once('exit', (code, signal) => {
+      exitSeen = true;
+      void this.afterLeaderExit(run, splitter, { code: code ?? undefined, signal: signal ?? undefined }).then(finish);
+    });
+    void child.then((result) => {
+      if (exitSeen) return;
+      // The process never ran (e.g. the working directory is missing).
+      splitter.end();
+      this.observer.message(this, `cannot start: ${result.originalMessage || result.shortMessage}`);
+      this.finishRun(run, { code: 127, signal: undefined }, startedAt);
+      finish();
+    });
+  }
+
+  /** The leader exited: clear the rest of its group, drain its output, then decide what follows. */
+  private async afterLeaderExit(run: Run, splitter: LineSplitter, status: ExitStatus): Promise<void> {
+    if (groupMembers(run.pgid).length > 0) {
+      if (!this.stopRequested) {
+        signalGroup(run.pgid, 'SIGTERM');
+        run.killAt = Date.now() + this.options.stopTimeoutMs;
+      }
+      const emptied = await waitForGroupEmpty(run.pgid, Math.max(0, (run.killAt ?? Date.now()) - Date.now()));
+      if (!emptied) {
+        this.forceKill(run);
+        await waitForGroupEmpty(run.pgid, KILL_WAIT_MS);
+      }
+    }
+    let drained = false;
+    await Promise.race([run.child.then(() => (drained = true)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+    if (!drained) {
+      // A process that left the group (setsid) still holds the pipe: stop reading, keep what arrived.
+      run.child.stdout?.destroy();
+      run.child.stderr?.destroy();
+    }
+    splitter.end();
+    this.finishRun(run, status, run.startedAt);
+  }
+
+  private forceKill(run: Run): void {
+    if (run.killed || this.run !== run) return;
+    run.killed = true;
+    const seconds = Math.round(this.options.stopTimeoutMs / 100) / 10;
+    this.observer.message(this, `did not stop within ${seconds}s, sending SIGKILL`);
+    signalGroup(run.pgid, 'SIGKILL');
+  }
+
+  private finishRun(run: Run, status: ExitStatus, startedAt: number): void {
+    if (run.killTimer !== undefined) clearTimeout(run.killTimer);
+    run.child.stdin?.destroy();
+    this.run = undefined;
+    this.last.status = status;
+    this.observer.message(this, describeExit(status));
+    this.observer.exit(this, status, this.stopRequested);
+    if (this.stopRequested) {
+      this.setState('stopped');
+      return;
+    }
+    const scale = this.options.timeScale ?? 1;
+    const decision = decideAfterExit(status, this.options.restart, this.streak, (Date.now() - startedAt) / scale);
+    this.streak = decision.streak;
+    switch (decision.action) {
+      case 'complete':
+        this.setState('exited');
+        return;
+      case 'give-up':
+        this.last.gaveUp = decision.reason !== 'policy';
+        if (decision.reason === 'cannot-run') this.observer.message(this, 'the command cannot run; not restarting');
+        if (decision.reason === 'too-many-restarts') this.observer.message(this, `gave up after ${MAX_RESTARTS} restarts in a row`);
+        this.setState(status.code === 0 && status.signal === undefined ? 'exited' : 'crashed');
+        return;
+      case 'restart': {
+        const delayMs = decision.delayMs * scale;
+        this.last.restartAt = Date.now() + delayMs;
+        this.observer.message(this, `restarting in ${decision.delayMs / 1000}s (restart ${decision.streak} of ${MAX_RESTARTS})`);
+        this.setState('restarting');
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = undefined;
+          this.last.restarts++;
+          this.spawn();
+        }, delayMs);
+      }
+    }
+  }
+
+  private cancelRestart(): void {
+    if (this.restartTimer !== undefined) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+      this.last.restartAt = undefined;
+    }
+  }
+
+  private setState(state: InstanceState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.observer.state(this);
+  }
+}
