@@ -5,8 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Sends a signal to every process in a group. Returns false when the group no longer exists. */
+/** Sends a signal to every process in a group. Returns false when the group no longer exists.
+ * A PGID that is not a real group (≤ 1: `kill(0)` would hit our own group, `kill(-1)` everyone) is
+ * refused. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
   try {
     process.kill(-pgid, signal);
     return true;
@@ -21,6 +24,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
  * falls back to `kill(-pgid, 0)` and returns `[pgid]` while anything is left.
  */
 export function groupMembers(pgid: number): number[] {
+  if (!Number.isInteger(pgid) || pgid <= 1) return [];
   if (process.platform !== 'linux') return signalGroup(pgid, 0 as unknown as NodeJS.Signals) ? [pgid] : [];
   const members: number[] = [];
   let names: string[];
