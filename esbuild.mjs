@@ -2,7 +2,7 @@
 // tests (out/test) in one run. Everything is bundled to CommonJS for Node 20: execa is ESM-only and
 // VS Code 1.90 loads extensions as CommonJS.
 import * as esbuild from 'esbuild';
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Lists `*.test.ts` files under a folder, recursively. */
@@ -38,6 +38,9 @@ const builds = [
     external: ['vscode', 'mocha'],
   },
 ];
+
+// Tests deleted from test/ must not keep running from an old build.
+rmSync('out/test', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -4,7 +4,7 @@
  */
 import { displayPath } from '../core/environment';
 import { RESTART_POLICIES, type RestartPolicy, statusNumber } from '../core/exitPolicy';
-import { checkFormationNames, expandFormation, parseFormation, parseTimeouts } from '../core/formation';
+import { checkFormationNames, expandFormation, instanceCount, parseFormation, parseTimeouts } from '../core/formation';
 import { formatProblem } from '../core/problem';
 import { Supervisor } from '../core/supervisor';
 import { Logger, useColor } from './logger';
@@ -67,9 +67,20 @@ export async function start(processName: string | undefined, flags: StartFlags, 
     logger.system(`env files override inherited ${environment.overridden.sort().join(', ')}`);
   }
 
-  const specs = expandFormation(procfile.types, counts, basePort);
+  let specs: ReturnType<typeof expandFormation>;
+  try {
+    specs = expandFormation(procfile.types, counts, basePort);
+  } catch (error) {
+    throw asUsageError(error);
+  }
   logger.register(procfile.types.map((t) => t.name), specs.map((s) => s.name));
   if (specs.length === 0) {
+    // Types the formation asks for whose command is blank: nothing could start, which is a failure.
+    const blank = procfile.types.filter((t) => !t.runnable && instanceCount({ ...t, runnable: true }, counts) > 0).map((t) => t.name);
+    if (blank.length > 0) {
+      logger.system(`nothing to start: ${blank.join(', ')} ${blank.length === 1 ? 'has' : 'have'} an empty command`);
+      return 1;
+    }
     logger.system('the formation runs no instances (every count is 0)');
     return 0;
   }

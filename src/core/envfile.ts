@@ -30,11 +30,12 @@ const EXPORT = /^export[ \t]+/;
  * Parses one env file.
  *
  * Rules: blank lines and lines starting with `#` are skipped; an optional `export ` prefix is
- * dropped; `KEY=value` splits at the first `=`. Values:
+ * dropped (a bare `export NAME` is an `env-bare-export` warning); `KEY=value` splits at the first `=`. Values:
  * - unquoted: up to the end of the line; ` #` (whitespace then `#`) starts a comment, a `#` without
  *   whitespace before it is kept (`abc#123`); trailing whitespace trimmed; `${VAR}` expanded;
  * - `"double"`: may span lines; escapes `\n \r \t \" \\ \$`; `${VAR}` expanded;
- * - `'single'` and `` `backtick` ``: may span lines; literal (no escapes, no expansion).
+ * - `'single'` and `` `backtick` ``: may span lines; literal (no escapes, no expansion); backticks
+ *   also get an `env-command-substitution` warning, since a shell would run their content.
  * Expansion (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`) reads earlier keys of this file,
  * then `lookup` (earlier files and the inherited environment); unset is `''`. `$(…)` is never run:
  * it stays literal with an `env-command-substitution` warning.
@@ -68,13 +69,21 @@ export function parseEnvFile(input: Uint8Array | string, lookup: EnvLookup = () 
     const afterExport = trimmedStart.replace(EXPORT, '');
     const offset = raw.length - afterExport.length; // 0-based column where the key starts
     const key = KEY.exec(afterExport);
+    const bareExport = /^export[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(trimmedStart);
+    if (!key && bareExport) {
+      // `export NAME` in a file shared with `source .env` exports a shell variable; it sets nothing.
+      problems.push(problem(lineNo, offset + 1, raw.length + 1, 'warning', 'env-bare-export',
+        `"export ${bareExport[1]}" sets no value; it is ignored (write ${bareExport[1]}=value to set one)`));
+      index++;
+      continue;
+    }
     if (!key) {
       const eq = afterExport.indexOf('=');
       if (eq > 0) {
         problems.push(problem(lineNo, offset + 1, offset + eq + 1, 'error', 'env-invalid-key',
-          `invalid variable name "${afterExport.slice(0, Math.min(eq, 60)).trim()}" (letters, digits and _, not starting with a digit); line ignored`));
+          `invalid variable name "${afterExport.slice(0, Math.min(eq, 60)).trim()}" (letters, digits and _, not starting with a digit)`));
       } else {
-        problems.push(problem(lineNo, offset + 1, raw.length + 1, 'error', 'env-invalid-line', 'not a KEY=value line; line ignored'));
+        problems.push(problem(lineNo, offset + 1, raw.length + 1, 'error', 'env-invalid-line', 'not a KEY=value line'));
       }
       index++;
       continue;
@@ -91,6 +100,10 @@ export function parseEnvFile(input: Uint8Array | string, lookup: EnvLookup = () 
           `unterminated ${quote === '"' ? 'double' : quote === "'" ? 'single' : 'backtick'}-quoted value for ${name}; ${name} is not set`));
         index++;
         continue;
+      }
+      if (quote === '`') {
+        problems.push(problem(lineNo, valueColumn + 1, valueColumn + 2, 'warning', 'env-command-substitution',
+          `backticks around ${name}'s value are taken as quotes; the command inside is not run`));
       }
       const value = quote === '"' ? expandDouble(closed.inner, ctx) : closed.inner;
       const rest = closed.rest.replace(/\r$/, '');

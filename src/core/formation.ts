@@ -6,6 +6,8 @@ import type { ProcessType } from './procfile';
 
 /** Highest count for one type: a 101st instance would take the next type's PORT block. */
 export const MAX_INSTANCES = 100;
+/** Highest TCP port. */
+const MAX_PORT = 65535;
 /** Foreman's default base port when neither `-p` nor `PORT` is set. */
 export const DEFAULT_BASE_PORT = 5000;
 
@@ -108,9 +110,14 @@ export function instancePort(basePort: number, type: ProcessType, index: number)
   return basePort + 100 * type.slot + (index - 1);
 }
 
-/** Expands types and counts into instances, in Procfile order then instance number. */
+/**
+ * Expands types and counts into instances, in Procfile order then instance number.
+ *
+ * @throws FormationError when an instance's PORT would exceed 65535 (a base port too high for the
+ *   number of types)
+ */
 export function expandFormation(types: readonly ProcessType[], counts: FormationCounts | undefined, basePort: number): InstanceSpec[] {
-  return types.flatMap((type) =>
+  const instances = types.flatMap((type) =>
     Array.from({ length: instanceCount(type, counts) }, (_, i) => ({
       name: `${type.name}.${i + 1}`,
       type: type.name,
@@ -119,6 +126,9 @@ export function expandFormation(types: readonly ProcessType[], counts: Formation
       port: instancePort(basePort, type, i + 1),
     })),
   );
+  const over = instances.find((i) => i.port > MAX_PORT);
+  if (over) throw new FormationError(`${over.name} would get PORT ${over.port}, above ${MAX_PORT}: choose a lower base port (-p)`);
+  return instances;
 }
 
 /**
@@ -132,6 +142,6 @@ export function choosePortBase(flag: string | undefined, fromFiles: string | und
     flag !== undefined ? [flag, '-p'] : fromFiles !== undefined ? [fromFiles, 'PORT in the env files'] : inherited !== undefined ? [inherited, 'PORT in the environment'] : [undefined, ''];
   if (raw === undefined) return DEFAULT_BASE_PORT;
   const port = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || port < 1 || port > 65535) throw new FormationError(`invalid base port "${raw}" (${source}): use a number from 1 to 65535`);
+  if (!/^\d+$/.test(raw.trim()) || port < 1 || port > MAX_PORT) throw new FormationError(`invalid base port "${raw}" (${source}): use a number from 1 to 65535`);
   return port;
 }

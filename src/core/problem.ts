@@ -30,6 +30,7 @@ export type EnvProblemCode =
   | 'env-unterminated-quote'
   | 'env-trailing-text'
   | 'env-command-substitution'
+  | 'env-bare-export'
   | 'env-file-missing';
 
 /** One problem. `line` and `column` are 1-based; `endColumn` is exclusive (1-based) and lets an

@@ -148,7 +148,9 @@ function toProcessTypes(entries: ProcfileEntry[], problems: Problem<ProcfileProb
       const firstDefined = entries[first.slot].line;
       problems.push(problem(entry.line, 1, entry.name.length + 1, 'warning', 'duplicate-type',
         `duplicate process type "${entry.name}" (first defined on line ${firstDefined}); ` +
-        `line ${entry.line}'s command runs, with line ${firstDefined}'s PORT`));
+        (entry.command === ''
+          ? `line ${entry.line} has an empty command, so "${entry.name}" does not run`
+          : `line ${entry.line}'s command runs, with line ${firstDefined}'s PORT`)));
       first.command = entry.command;
       first.line = entry.line;
       first.runnable = entry.command !== '';

@@ -21,6 +21,11 @@ describe('formation and PORT', () => {
     assert.deepEqual(ports('clock=1', 9000), ['clock.1=9200']);
   });
 
+  it('refuses a base port that would push an instance PORT above 65535', () => {
+    assert.deepEqual(ports('clock=1', 65335), ['clock.1=65535']);
+    assert.throws(() => ports(undefined, 65400), /clock\.1 would get PORT 65600, above 65535/);
+  });
+
   it('sets PS and instance numbers', () => {
     const [a, b] = expandFormation(types, parseFormation('worker=2'), 5000);
     assert.deepEqual([a.name, a.type, a.index, b.name, b.index], ['worker.1', 'worker', 1, 'worker.2', 2]);

@@ -37,6 +37,8 @@ export interface CliResult {
   leftovers: string[];
   /** stdout lines with the `HH:MM:SS ` stamp removed (run with --no-timestamp to get none). */
   lines: string[];
+  /** The same lines with when each one reached the test (ms from spawn), to check output is not held back. */
+  timeline: { ms: number; line: string }[];
 }
 
 /** How to run the CLI. */
@@ -44,8 +46,13 @@ export interface CliRun {
   cwd: string;
   /** Extra environment (merged over process.env, minus PYTHONUNBUFFERED unless given). */
   env?: Record<string, string | undefined>;
-  /** Send this signal to the CLI's PID after `afterMs`. */
-  signal?: { name: NodeJS.Signals; afterMs: number } | { name: NodeJS.Signals; whenOutput: RegExp };
+  /**
+   * Send this signal to the CLI's PID after `afterMs`, or once stdout so far matches `whenOutput` (and
+   * `settleMs` more have passed, for processes that install their signal handlers after printing). With
+   * `group: true` the CLI runs as the leader of its own process group and the signal goes to the whole
+   * group, like a Ctrl-C in a terminal.
+   */
+  signal?: ({ name: NodeJS.Signals; afterMs: number } | { name: NodeJS.Signals; whenOutput: RegExp; settleMs?: number }) & { group?: boolean };
   /** Hard limit, ms: the CLI is SIGKILLed by PID after this (default 20 s). */
   timeoutMs?: number;
   /** Text for the CLI's stdin; default: stdin is /dev/null. */
@@ -64,6 +71,7 @@ export async function runCli(args: string[], options: CliRun): Promise<CliResult
     reject: false,
     timeout: options.timeoutMs ?? 20_000,
     killSignal: 'SIGKILL',
+    detached: options.signal?.group === true,
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
   let stopAt: number | undefined;
@@ -71,18 +79,38 @@ export async function runCli(args: string[], options: CliRun): Promise<CliResult
   const sendSignal = (name: NodeJS.Signals) => {
     if (stopAt !== undefined) return;
     stopAt = Date.now();
-    child.kill(name);
+    if (options.signal?.group && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, name);
+      } catch {
+        /* already gone */
+      }
+    } else {
+      child.kill(name);
+    }
   };
+  const timeline: { ms: number; line: string }[] = [];
+  let partialLine = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const ms = Date.now() - started;
+    const parts = (partialLine + chunk.toString()).split('\n');
+    partialLine = parts.pop() ?? '';
+    for (const line of parts) timeline.push({ ms, line: line.replace(/^\d\d:\d\d:\d\d /, '') });
+  });
   if (options.signal && 'afterMs' in options.signal) {
     const { name, afterMs } = options.signal;
     timer = setTimeout(() => sendSignal(name), afterMs);
   } else if (options.signal) {
-    const { name, whenOutput } = options.signal;
+    const { name, whenOutput, settleMs } = options.signal;
     let seen = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      if (whenOutput.test(seen)) sendSignal(name);
-    });
+      if (!whenOutput.test(seen)) return;
+      child.stdout?.off('data', onData);
+      if (settleMs === undefined) sendSignal(name);
+      else timer = setTimeout(() => sendSignal(name), settleMs);
+    };
+    child.stdout?.on('data', onData);
   }
   const result = await child;
   const ended = Date.now();
@@ -105,6 +133,7 @@ export async function runCli(args: string[], options: CliRun): Promise<CliResult
     stopMs: stopAt === undefined ? undefined : ended - stopAt,
     leftovers: left.map((p) => `${p.pid} ${p.cmdline}`),
     lines: stdout.split('\n').map((line) => line.replace(/^\d\d:\d\d:\d\d /, '')),
+    timeline,
   };
 }
 
