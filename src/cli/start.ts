@@ -137,9 +137,12 @@ async function supervise(supervisor: Supervisor, specs: Parameters<Supervisor['s
     supervisor.signalAll(signal);
   };
   const killOnExit = (): void => supervisor.killAll();
+  // `formation start | head`: once the reader is gone, stop everything instead of dying on EPIPE.
+  const onOutputError = (): void => stopAll('output closed');
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, onForward);
   process.on('exit', killOnExit);
+  process.stdout.on('error', onOutputError);
   try {
     supervisor.startAll(specs);
     await settled;
@@ -148,6 +151,7 @@ async function supervise(supervisor: Supervisor, specs: Parameters<Supervisor['s
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     for (const signal of FORWARDED_SIGNALS) process.off(signal, onForward);
     process.off('exit', killOnExit);
+    process.stdout.off('error', onOutputError);
   }
   if (firstExit !== undefined) return firstExit;
   return crashed ? 1 : 0;
