@@ -18,13 +18,14 @@ export interface CheckReport {
  */
 export function check(flags: ProjectFlags & { json?: boolean }, print: (text: string) => void, cwd = process.cwd()): number {
   const paths = projectPaths(flags, cwd);
-  const parsed = readProcfile(paths);
+  const read = readProcfile(paths);
+  const parsed = 'error' in read ? undefined : read;
   const report: CheckReport = parsed
     ? {
         entries: parsed.entries.map(({ name, command, line }) => ({ name, command, line })),
         problems: parsed.problems.map(({ line, column, severity, code, message }) => ({ line, column, severity, code, message })),
       }
-    : { entries: [], problems: [{ line: 1, column: 1, severity: 'error', code: 'not-found', message: `Procfile not found: ${paths.procfileLabel}` }] };
+    : { entries: [], problems: [{ line: 1, column: 1, severity: 'error', code: 'not-found', message: (read as { error: string }).error }] };
   const failed = report.problems.some((p) => p.severity === 'error');
   if (flags.json) {
     print(JSON.stringify(report, null, 2) + '\n');

@@ -8,8 +8,8 @@
 export interface LoggerOptions {
   color: boolean;
   timestamp: boolean;
-  /** Where text goes (default `process.stdout`). */
-  write?: (text: string) => void;
+  /** Where text goes (default `process.stdout`); returns false when the reader is behind. */
+  write?: (text: string) => boolean;
 }
 
 // Foreman's palette order: cyan, yellow, green, magenta, red, blue, then the bright ones.
@@ -22,10 +22,12 @@ export class Logger {
   private readonly colors = new Map<string, number>();
   private stampSecond = -1;
   private stamp = '';
-  private readonly write: (text: string) => void;
+  private readonly write: (text: string) => boolean;
+  /** Called once each time a write finds the reader behind (the caller pauses its sources). */
+  onBackpressure: (() => void) | undefined;
 
   constructor(private readonly options: LoggerOptions) {
-    this.write = options.write ?? ((text) => void process.stdout.write(text));
+    this.write = options.write ?? ((text) => process.stdout.write(text));
   }
 
   /** Pads names to the longest instance name and assigns each type its colour, in Procfile order. */
@@ -38,7 +40,7 @@ export class Logger {
   lines(name: string, lines: readonly string[]): void {
     if (lines.length === 0) return;
     const prefix = this.prefix(name);
-    this.write(prefix + lines.join('\n' + prefix) + '\n');
+    if (!this.write(prefix + lines.join('\n' + prefix) + '\n')) this.onBackpressure?.();
   }
 
   /** Writes a manager message on the `system` line. */

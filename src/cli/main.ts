@@ -21,7 +21,10 @@ export function program(exit: (status: number) => void): Command {
 
   const procfileOption = () => new Option('-f, --procfile <file>', 'the Procfile (default: ./Procfile, or ROOT/Procfile with -d)');
   const rootOption = () => new Option('-d, --root <dir>', "the app's root: processes run there and .env is read there (default: the Procfile's folder)");
-  const envOption = () => new Option('-e, --env <files>', 'comma-separated env files, relative to the current folder; later files win (default: ROOT/.env)');
+  const envOption = () =>
+    new Option('-e, --env <files>', 'comma-separated env files, relative to the current folder; later files win; repeatable (default: ROOT/.env)').argParser(
+      (value: string, previous: string | undefined) => (previous === undefined ? value : `${previous},${value}`),
+    );
   const portOption = () => new Option('-p, --port <port>', 'base port (default: PORT from the env files, else from the environment, else 5000)');
 
   cli
@@ -82,9 +85,9 @@ async function main(argv: string[]): Promise<void> {
       status = 1;
     }
   }
-  // Exit once what was written has reached stdout; a reader that stopped reading must not keep us alive.
+  // Exit once everything written has reached stdout, however slow the reader (a write callback runs
+  // after the earlier writes); a reader that went away (EPIPE) calls it with an error at once.
   process.exitCode = status;
-  setTimeout(() => process.exit(status), 2000).unref();
   process.stdout.write('', () => process.exit(status));
 }
 

@@ -2,8 +2,9 @@
  * Resolves what the CLI runs from its flags: which Procfile, which root, which env files, which
  * formation and PORT base. Shared by `start`, `check` and `run`.
  */
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { displayPath, envFileRequests, loadEnvironment, type LoadedEnvironment, readFileOrUndefined } from '../core/environment';
+import { displayPath, envFileRequests, isReadFailure, loadEnvironment, type LoadedEnvironment, readConfigFile } from '../core/environment';
 import { choosePortBase, FormationError } from '../core/formation';
 import { parseProcfile, type ParsedProcfile } from '../core/procfile';
 
@@ -39,13 +40,28 @@ export function projectPaths(flags: ProjectFlags, cwd: string): ProjectPaths {
 }
 
 /**
+ * Checks that the root is an existing folder (processes run there).
+ *
+ * @throws UsageError naming the root otherwise
+ */
+export function checkRoot(paths: ProjectPaths): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(paths.root).isDirectory();
+  } catch {
+    throw new UsageError(`root folder not found: ${paths.root}`);
+  }
+  if (!isFolder) throw new UsageError(`root is not a folder: ${paths.root}`);
+}
+
+/**
  * Reads and parses the Procfile.
  *
- * @returns `undefined` when the file does not exist or cannot be read
+ * @returns the parse, or why the file cannot be read (`not found`, `is a folder, not a file`…)
  */
-export function readProcfile(paths: ProjectPaths): ParsedProcfile | undefined {
-  const bytes = readFileOrUndefined(paths.procfilePath);
-  return bytes === undefined ? undefined : parseProcfile(bytes);
+export function readProcfile(paths: ProjectPaths): ParsedProcfile | { error: string } {
+  const bytes = readConfigFile(paths.procfilePath);
+  return isReadFailure(bytes) ? { error: `Procfile ${bytes.message}: ${paths.procfileLabel}` } : parseProcfile(bytes);
 }
 
 /** Loads the env files over the inherited environment (`-e`, else `ROOT/.env`). */

@@ -8,7 +8,7 @@ import { checkFormationNames, expandFormation, instanceCount, parseFormation, pa
 import { formatProblem } from '../core/problem';
 import { Supervisor } from '../core/supervisor';
 import { Logger, useColor } from './logger';
-import { asUsageError, projectEnvironment, projectPaths, projectPortBase, type ProjectFlags, readProcfile, UsageError } from './project';
+import { asUsageError, checkRoot, projectEnvironment, projectPaths, projectPortBase, type ProjectFlags, readProcfile, UsageError } from './project';
 
 /** Flags of `formation start`. */
 export interface StartFlags extends ProjectFlags {
@@ -37,7 +37,8 @@ export async function start(processName: string | undefined, flags: StartFlags, 
   const paths = projectPaths(flags, cwd);
   const logger = new Logger({ color: useColor(flags.color, inherited, Boolean(process.stdout.isTTY)), timestamp: flags.timestamp });
   const procfile = readProcfile(paths);
-  if (!procfile) throw new UsageError(`Procfile not found: ${paths.procfileLabel}`);
+  if ('error' in procfile) throw new UsageError(procfile.error);
+  checkRoot(paths);
   for (const problem of procfile.problems) logger.system(formatProblem(paths.procfileLabel, problem));
   const runnable = procfile.types.filter((t) => t.runnable);
   if (runnable.length === 0) return 1;
@@ -101,6 +102,7 @@ async function supervise(supervisor: Supervisor, specs: Parameters<Supervisor['s
   let crashed = false;
   let stopping: Promise<void> | undefined;
   let firstExit: number | undefined;
+  let stopSignal: NodeJS.Signals | undefined;
   let settle!: () => void;
   const settled = new Promise<void>((resolve) => (settle = resolve));
 
@@ -110,7 +112,18 @@ async function supervise(supervisor: Supervisor, specs: Parameters<Supervisor['s
     stopping = supervisor.stopAll().then(settle);
   };
   supervisor.on('output', (name, lines) => logger.lines(name, lines));
-  supervisor.on('message', (name, text) => logger.lines(name, [text]));
+  // A slow reader (`| less`, a paused terminal) pauses the processes' output instead of buffering it.
+  let paused = false;
+  logger.onBackpressure = () => {
+    if (paused) return;
+    paused = true;
+    supervisor.pauseOutput();
+    process.stdout.once('drain', () => {
+      paused = false;
+      supervisor.resumeOutput();
+    });
+  };
+  supervisor.on('message', (name, text) => logger.lines(name, text.split('\n')));
   supervisor.on('exit', (snapshot, status, byUser) => {
     if (byUser) return;
     if (status.signal !== undefined || status.code !== 0) crashed = true;
@@ -130,6 +143,7 @@ async function supervise(supervisor: Supervisor, specs: Parameters<Supervisor['s
       supervisor.killAll();
       return;
     }
+    stopSignal = signal;
     stopAll(`${signal} received, stopping all processes (SIGTERM, then SIGKILL after the timeout)`);
   };
   const onForward = (signal: NodeJS.Signals): void => {
@@ -152,6 +166,11 @@ async function supervise(supervisor: Supervisor, specs: Parameters<Supervisor['s
     for (const signal of FORWARDED_SIGNALS) process.off(signal, onForward);
     process.off('exit', killOnExit);
     process.stdout.off('error', onOutputError);
+  }
+  if (stopSignal === 'SIGHUP' && (process.stdin.isTTY || process.stdout.isTTY)) {
+    // The terminal is gone: die by SIGHUP as a shell job would. Exiting normally makes Node restore
+    // a terminal that no longer exists and abort (nodejs/node#51519). Everything is stopped already.
+    process.kill(process.pid, 'SIGHUP');
   }
   if (firstExit !== undefined) return firstExit;
   return crashed ? 1 : 0;

@@ -24,6 +24,8 @@ export interface ParsedEnvFile {
 export type EnvLookup = (name: string) => string | undefined;
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*/;
+/** A name `/bin/sh` passes on to programs (it drops names with `.` or `-` from the environment). */
+const PORTABLE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const EXPORT = /^export[ \t]+/;
 
 /**
@@ -89,6 +91,10 @@ export function parseEnvFile(input: Uint8Array | string, lookup: EnvLookup = () 
       continue;
     }
     const name = key[1];
+    if (!PORTABLE_KEY.test(name)) {
+      problems.push(problem(lineNo, offset + 1, offset + name.length + 1, 'warning', 'env-unusable-key',
+        `"${name}" contains "." or "-": /bin/sh drops such names, so no process would see it; ignored`));
+    }
     const valueColumn = offset + key[0].length; // 0-based
     const valueText = raw.slice(valueColumn);
     const quote = valueText.charAt(0);
@@ -123,6 +129,7 @@ export function parseEnvFile(input: Uint8Array | string, lookup: EnvLookup = () 
   return { assignments, problems };
 
   function set(key: string, value: string, line: number): void {
+    if (!PORTABLE_KEY.test(key)) return;
     local.set(key, value);
     assignments.push({ key, value, line });
   }

@@ -20,7 +20,7 @@ export interface EnvFileRequest {
 /** What became of one requested env file. */
 export interface EnvFileReport {
   path: string;
-  /** False when the file does not exist (or cannot be read). */
+  /** False when the file does not exist (or is a folder, or cannot be read). */
   found: boolean;
   /** Names set by this file (never values). */
   keys: string[];
@@ -40,27 +40,43 @@ export interface LoadedEnvironment {
   hasErrors: boolean;
 }
 
-/** Reads a file; `undefined` when it does not exist or cannot be read. Injected by tests. */
-export type ReadFile = (path: string) => Uint8Array | undefined;
+/** Why a file could not be read: it does not exist, it is a folder, or anything else (permissions…). */
+export interface ReadFailure {
+  reason: 'missing' | 'folder' | 'unreadable';
+  /** A short phrase: `not found`, `is a folder, not a file`, `cannot be read (EACCES)`. */
+  message: string;
+}
 
-/** Reads with `fs.readFileSync`; `undefined` on any error (missing file, directory, permission). */
-export const readFileOrUndefined: ReadFile = (path) => {
+/** Reads a whole file, or says why not. Injected by tests. */
+export type ReadFile = (path: string) => Uint8Array | ReadFailure;
+
+/** Reads with `fs.readFileSync`; never throws. */
+export const readConfigFile: ReadFile = (path) => {
   try {
     return readFileSync(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { reason: 'missing', message: 'not found' };
+    if (code === 'EISDIR') return { reason: 'folder', message: 'is a folder, not a file' };
+    return { reason: 'unreadable', message: `cannot be read (${code ?? String(error)})` };
   }
 };
+
+/** True when {@link ReadFile} failed. */
+export function isReadFailure(result: Uint8Array | ReadFailure): result is ReadFailure {
+  return !(result instanceof Uint8Array);
+}
 
 /**
  * Loads env files in order over an inherited environment. `${VAR}` in a file sees the inherited
  * environment and every earlier file, so the environment and the shell's expansion of the command
- * line agree. Never throws; a missing explicit file becomes an `env-file-missing` error.
+ * line agree. Never throws; a named file that cannot be read (missing, a folder, no permission)
+ * becomes an `env-file-missing` error; a missing default `.env` is fine.
  *
  * @param inherited the manager's own environment (`process.env`)
  * @param requests files in precedence order (later wins)
  */
-export function loadEnvironment(inherited: NodeJS.ProcessEnv, requests: EnvFileRequest[], read: ReadFile = readFileOrUndefined): LoadedEnvironment {
+export function loadEnvironment(inherited: NodeJS.ProcessEnv, requests: EnvFileRequest[], read: ReadFile = readConfigFile): LoadedEnvironment {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(inherited)) if (value !== undefined) env[key] = value;
   const fromFiles: Record<string, string> = {};
@@ -68,11 +84,13 @@ export function loadEnvironment(inherited: NodeJS.ProcessEnv, requests: EnvFileR
   let hasErrors = false;
   for (const request of requests) {
     const bytes = read(request.path);
-    if (bytes === undefined) {
-      const problems: Problem<EnvProblemCode>[] = request.explicit
-        ? [{ line: 1, column: 1, endColumn: 1, severity: 'error', code: 'env-file-missing', message: `env file not found: ${request.path}` }]
+    if (isReadFailure(bytes)) {
+      // Only a default .env may be absent; a named file, or a .env that is a folder, is an error.
+      const fails = request.explicit || bytes.reason !== 'missing';
+      const problems: Problem<EnvProblemCode>[] = fails
+        ? [{ line: 1, column: 1, endColumn: 1, severity: 'error', code: 'env-file-missing', message: `env file ${bytes.message}: ${request.path}` }]
         : [];
-      hasErrors ||= request.explicit;
+      hasErrors ||= fails;
       files.push({ path: request.path, found: false, keys: [], problems });
       continue;
     }

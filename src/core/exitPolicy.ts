@@ -31,7 +31,8 @@ export type ExitDecision =
 
 /**
  * Decides what follows an exit the user did not ask for.
- * Rule: exit 0 completes (a `release` task does not stop the others) unless the policy is `always`;
+ * Rule: exit 0 completes (a `release` task does not stop the others) unless the policy is `always`,
+ * which restarts it after the same backoff, without limit;
  * 126/127 (the shell could not run the command) give up at once; otherwise restart after
  * 1, 2, 4, 8, 16 s (capped at 30 s), resetting the count after a 60 s run, and give up after 5
  * restarts in a row.
@@ -43,11 +44,17 @@ export function decideAfterExit(status: ExitStatus, policy: RestartPolicy, strea
   const current = uptimeMs >= HEALTHY_RUN_MS ? 0 : streak;
   const failed = status.signal !== undefined || status.code !== 0;
   if (!failed && policy !== 'always') return { action: 'complete', streak: 0 };
+  // `always` restarts clean exits without limit (backoff still applies, so a loop is not tight).
+  if (!failed) return { action: 'restart', delayMs: backoffMs(current), streak: current + 1 };
   if (failed && (status.code === 126 || status.code === 127)) return { action: 'give-up', reason: 'cannot-run', streak: current };
   if (policy === 'never') return { action: 'give-up', reason: 'policy', streak: current };
   if (current >= MAX_RESTARTS) return { action: 'give-up', reason: 'too-many-restarts', streak: current };
-  const delayMs = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** current);
-  return { action: 'restart', delayMs, streak: current + 1 };
+  return { action: 'restart', delayMs: backoffMs(current), streak: current + 1 };
+}
+
+/** 1, 2, 4, 8, 16 s… capped at 30 s, for the n-th consecutive restart (0-based). */
+function backoffMs(restartsInARow: number): number {
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.min(restartsInARow, 16));
 }
 
 /** The number a shell would report for an exit: the code, or 128 + the signal's number. */

@@ -32,7 +32,8 @@ export interface InstanceSpec {
 }
 
 /**
- * Parses Foreman's formation text `all=1,web=2,worker=0` (commas or spaces between pairs).
+ * Parses Foreman's formation text `all=1,web=2,worker=0` (pairs separated by commas; blanks
+ * around names, `=` and values allowed).
  *
  * @throws FormationError on bad syntax or a count that is not an integer 0–100
  */
@@ -55,7 +56,7 @@ export function parseTimeouts(text: string): Map<string, number> {
   const toSeconds = (raw: string, name: string): number => {
     const seconds = Number(raw);
     if (!/^\d+(\.\d+)?$/.test(raw) || !(seconds > 0) || seconds > 86400) {
-      throw new FormationError(`invalid timeout "${raw}" for ${name}: use seconds, e.g. 5 or all=5,worker=30`);
+      throw new FormationError(`invalid timeout "${raw}" for ${name}: use seconds above 0 and at most 86400, e.g. 5 or all=5,worker=30`);
     }
     return seconds;
   };
@@ -66,10 +67,10 @@ export function parseTimeouts(text: string): Map<string, number> {
 
 function parsePairs(text: string, what: string, value: (raw: string, name: string) => number): Map<string, number> {
   const result = new Map<string, number>();
-  const pairs = text.split(/[\s,]+/).filter((p) => p !== '');
+  const pairs = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (pairs.length === 0) throw new FormationError(`empty ${what}: use e.g. all=1,web=2`);
   for (const pair of pairs) {
-    const match = /^([A-Za-z0-9_-]+)=(.*)$/.exec(pair);
+    const match = /^([A-Za-z0-9_-]+)[ \t]*=[ \t]*(\S*)$/.exec(pair);
     if (!match) throw new FormationError(`invalid ${what} "${pair}": use name=value pairs such as web=2`);
     result.set(match[1], value(match[2], match[1]));
   }

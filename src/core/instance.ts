@@ -88,6 +88,7 @@ function spawnShell(shell: string, command: string, cwd: string, env: Record<str
 
 interface Run {
   child: ReturnType<typeof spawnShell>;
+  splitter: LineSplitter;
   pgid: number;
   startedAt: number;
   /** When SIGKILL is due for a stop the user asked for. */
@@ -104,6 +105,7 @@ export class Instance {
   private restartTimer: NodeJS.Timeout | undefined;
   private streak = 0;
   private stopRequested = false;
+  private outputPaused = false;
   private last: { pid: number | undefined; status: ExitStatus; startedAt: number | undefined; restartAt: number | undefined; restarts: number; gaveUp: boolean } = {
     pid: undefined,
     status: { code: undefined, signal: undefined },
@@ -202,6 +204,26 @@ export class Instance {
     if (this.run !== undefined) signalGroup(this.run.pgid, signal);
   }
 
+  /**
+   * Stops reading the process's output (backpressure: once the pipe is full, the process blocks on
+   * its next write) until {@link resumeOutput}. Used when the output's reader is slower than the
+   * process, so memory stays bounded.
+   */
+  pauseOutput(): void {
+    this.outputPaused = true;
+    this.run?.splitter.hold(true);
+    this.run?.child.stdout?.pause();
+    this.run?.child.stderr?.pause();
+  }
+
+  /** Resumes reading output after {@link pauseOutput}. */
+  resumeOutput(): void {
+    this.outputPaused = false;
+    this.run?.splitter.hold(false);
+    this.run?.child.stdout?.resume();
+    this.run?.child.stderr?.resume();
+  }
+
   /** Writes to the instance's stdin (its own pipe, open until it stops). Returns false when not running. */
   write(data: string | Uint8Array): boolean {
     const stdin = this.run?.child.stdin;
@@ -224,6 +246,7 @@ export class Instance {
     let finish!: () => void;
     const run: Run = {
       child,
+      splitter,
       pgid: child.pid ?? -1,
       startedAt,
       killAt: undefined,
@@ -237,6 +260,7 @@ export class Instance {
     child.stdin?.on('error', () => {}); // EPIPE after the process closed its stdin
     child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk));
+    if (this.outputPaused) this.pauseOutput();
     child.once('spawn', () => {
       if (this.run === run && this.stateValue === 'starting') this.setState('running');
       this.observer.message(this, `started with pid ${child.pid}`);
@@ -247,10 +271,11 @@ export class Instance {
     });
     void child.then((result) => {
       if (exitSeen) return;
-      // The process never ran (e.g. the working directory is missing).
+      // The process never ran (the working folder is missing, the command is too long…).
       splitter.end();
-      this.observer.message(this, `cannot start: ${result.originalMessage || result.shortMessage}`);
-      this.finishRun(run, { code: 127, signal: undefined }, startedAt);
+      const reason = (result.originalMessage || result.shortMessage || 'spawn failed').split('\n')[0].slice(0, 200);
+      this.observer.message(this, `cannot start: ${reason}${/E2BIG/.test(reason) ? ' (the command is too long)' : ''}`);
+      this.finishRun(run, { code: undefined, signal: undefined }, startedAt, true);
       finish();
     });
   }
@@ -268,6 +293,10 @@ export class Instance {
         await waitForGroupEmpty(run.pgid, KILL_WAIT_MS);
       }
     }
+    // What is left in the pipe is bounded now that the group is gone: read it even if paused.
+    splitter.hold(false);
+    run.child.stdout?.resume();
+    run.child.stderr?.resume();
     let drained = false;
     await Promise.race([run.child.then(() => (drained = true)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
     if (!drained) {
@@ -287,15 +316,22 @@ export class Instance {
     signalGroup(run.pgid, 'SIGKILL');
   }
 
-  private finishRun(run: Run, status: ExitStatus, startedAt: number): void {
+  /** Records how a run ended and decides what follows. `neverRan`: the spawn itself failed, which
+   * no restart can fix. */
+  private finishRun(run: Run, status: ExitStatus, startedAt: number, neverRan = false): void {
     if (run.killTimer !== undefined) clearTimeout(run.killTimer);
     run.child.stdin?.destroy();
     this.run = undefined;
     this.last.status = status;
-    this.observer.message(this, describeExit(status));
+    if (!neverRan) this.observer.message(this, describeExit(status));
     this.observer.exit(this, status, this.stopRequested);
     if (this.stopRequested) {
       this.setState('stopped');
+      return;
+    }
+    if (neverRan) {
+      this.last.gaveUp = true;
+      this.setState('crashed');
       return;
     }
     const scale = this.options.timeScale ?? 1;

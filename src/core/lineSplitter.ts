@@ -30,6 +30,7 @@ export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private held = false;
   private readonly partialDelayMs: number;
   private readonly maxLineBytes: number;
 
@@ -63,6 +64,16 @@ export class LineSplitter {
     }
   }
 
+  /**
+   * While held (the reader paused the pipe for backpressure), text without a newline is not shown
+   * as a partial line: the rest of the line is only waiting in the pipe.
+   */
+  hold(held: boolean): void {
+    this.held = held;
+    if (held) this.disarmTimer();
+    else if (this.pendingBytes > 0) this.armTimer();
+  }
+
   /** Flushes what is left (a last line without a newline) at end of stream. */
   end(): void {
     this.disarmTimer();
@@ -91,10 +102,16 @@ export class LineSplitter {
   }
 
   private armTimer(): void {
-    if (this.timer === undefined) {
+    if (this.timer === undefined && !this.held) {
+      const pendingAtArm = this.pending[0];
       this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flushPartial();
+        // Let the I/O phase deliver a chunk that is already waiting (the loop may have been busy for
+        // longer than the delay), so a line split by a read boundary is never shown in two parts.
+        setImmediate(() => {
+          this.timer = undefined;
+          if (this.pending[0] === pendingAtArm && !this.held) this.flushPartial();
+          else if (this.pendingBytes > 0) this.armTimer();
+        });
       }, this.partialDelayMs);
     }
   }

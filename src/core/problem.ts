@@ -31,6 +31,7 @@ export type EnvProblemCode =
   | 'env-trailing-text'
   | 'env-command-substitution'
   | 'env-bare-export'
+  | 'env-unusable-key'
   | 'env-file-missing';
 
 /** One problem. `line` and `column` are 1-based; `endColumn` is exclusive (1-based) and lets an

@@ -18,6 +18,52 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/** One line of `/proc/<pid>/stat`: state, parent and group; `undefined` when gone or unreadable. */
+function readStat(pid: string): { state: string; ppid: number; pgrp: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after "(comm)": state ppid pgrp …; comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Numeric entries of /proc, or `undefined` where there is no /proc. */
+function procPids(): string[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    return readdirSync('/proc').filter((name) => name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Live descendants of a process (children, grandchildren…), by walking parent links in `/proc`
+ * (Linux; elsewhere `[]`). Taken before a signal, so children re-parented afterwards are still known.
+ */
+export function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of procPids() ?? []) {
+    const stat = readStat(name);
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    const siblings = parents.get(stat.ppid) ?? [];
+    siblings.push(Number(name));
+    parents.set(stat.ppid, siblings);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of parents.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
 /**
  * PIDs of the live (non-zombie) processes in a group. On Linux this reads `/proc/<pid>/stat`, so
  * zombies waiting for a non-reaping PID 1 (containers) do not count as survivors; elsewhere it
@@ -25,28 +71,12 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
  */
 export function groupMembers(pgid: number): number[] {
   if (!Number.isInteger(pgid) || pgid <= 1) return [];
-  if (process.platform !== 'linux') return signalGroup(pgid, 0 as unknown as NodeJS.Signals) ? [pgid] : [];
-  const members: number[] = [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return signalGroup(pgid, 0 as unknown as NodeJS.Signals) ? [pgid] : [];
-  }
-  for (const name of names) {
-    const c = name.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // Fields after "(comm)": state ppid pgrp …; comm may contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(name));
-  }
-  return members;
+  const pids = procPids();
+  if (pids === undefined) return signalGroup(pgid, 0 as unknown as NodeJS.Signals) ? [pgid] : [];
+  return pids.filter((name) => {
+    const stat = readStat(name);
+    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  }).map(Number);
 }
 
 /**

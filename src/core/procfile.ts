@@ -139,25 +139,28 @@ function classifyNonEntry(raw: string, line: number): Problem<ProcfileProblemCod
     'not a "name: command" entry; this line does not run (a comment starts with #)');
 }
 
-/** Applies the duplicate rule and marks blank commands; adds a `duplicate-type` warning per repeat. */
+/** Applies the duplicate rule and marks blank commands; adds a `duplicate-type` warning per repeat,
+ * naming the first line (the PORT block) and the last (the command that runs). */
 function toProcessTypes(entries: ProcfileEntry[], problems: Problem<ProcfileProblemCode>[]): ProcessType[] {
   const byName = new Map<string, ProcessType>();
   entries.forEach((entry, slot) => {
-    const first = byName.get(entry.name);
-    if (first) {
-      const firstDefined = entries[first.slot].line;
-      problems.push(problem(entry.line, 1, entry.name.length + 1, 'warning', 'duplicate-type',
-        `duplicate process type "${entry.name}" (first defined on line ${firstDefined}); ` +
-        (entry.command === ''
-          ? `line ${entry.line} has an empty command, so "${entry.name}" does not run`
-          : `line ${entry.line}'s command runs, with line ${firstDefined}'s PORT`)));
-      first.command = entry.command;
-      first.line = entry.line;
-      first.runnable = entry.command !== '';
+    const type = byName.get(entry.name);
+    if (type) {
+      type.command = entry.command;
+      type.line = entry.line;
+      type.runnable = entry.command !== '';
     } else {
       byName.set(entry.name, { name: entry.name, command: entry.command, line: entry.line, slot, runnable: entry.command !== '' });
     }
   });
+  for (const entry of entries) {
+    const type = byName.get(entry.name)!;
+    const first = entries[type.slot].line;
+    if (entry.line === first) continue;
+    const outcome = type.runnable ? `line ${type.line}'s command runs, with line ${first}'s PORT` : `line ${type.line} has an empty command, so "${type.name}" does not run`;
+    problems.push(problem(entry.line, 1, entry.name.length + 1, 'warning', 'duplicate-type',
+      `duplicate process type "${entry.name}" (first defined on line ${first}); ${outcome}`));
+  }
   return [...byName.values()];
 }
 

@@ -49,6 +49,7 @@ export function instanceEnvironment(shared: Record<string, string>, spec: Instan
 /** Owns instances by name (`web.1`). Never throws from a process event. */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly byName = new Map<string, Instance>();
+  private outputPaused = false;
   private readonly observer: InstanceObserver = {
     state: (instance) => this.emit('state', instance.snapshot()),
     output: (instance, lines, partial) => this.emit('output', instance.name, lines, partial),
@@ -71,6 +72,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const existing = this.byName.get(spec.name);
     if (existing) return existing;
     const instance = new Instance(spec, this.instanceOptions(spec), this.observer);
+    if (this.outputPaused) instance.pauseOutput();
     this.byName.set(spec.name, instance);
     return instance;
   }
@@ -113,6 +115,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Forwards a signal (SIGUSR1, SIGUSR2…) to every running instance's group. */
   signalAll(signal: NodeJS.Signals): void {
     for (const instance of this.instances()) instance.signal(signal);
+  }
+
+  /** Stops reading every instance's output until {@link resumeOutput} (the reader is behind). */
+  pauseOutput(): void {
+    this.outputPaused = true;
+    for (const instance of this.instances()) instance.pauseOutput();
+  }
+
+  /** Resumes reading output after {@link pauseOutput}. */
+  resumeOutput(): void {
+    this.outputPaused = false;
+    for (const instance of this.instances()) instance.resumeOutput();
   }
 
   /** True when nothing runs and nothing will restart: every instance is stopped, exited or crashed. */

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { FIXTURES, outputOf, runCli } from './support/cli';
 
 const dir = join(FIXTURES, 'cli');
@@ -21,6 +23,9 @@ describe('formation CLI', () => {
       ['an env file error', ['start', '-e', 'broken.env'], /broken\.env:2:5: error: unterminated double-quoted value for BAD/],
       ['a missing Procfile', ['start', '-f', 'Nope'], /Procfile not found: Nope/],
       ['a bad port', ['start', '-p', 'http'], /invalid base port "http"/],
+      ['a missing root folder', ['start', '-d', 'no-such-folder', '-f', 'Procfile'], /root folder not found: .*no-such-folder/],
+      ['a folder given as an env file', ['start', '-e', 'folder.env'], /env file is a folder, not a file/],
+      ['a run of a type with an empty command', ['run', '-f', 'Procfile.blank', 'idle'], /process type "idle" has an empty command/],
     ];
     for (const [what, args, message] of cases) {
       it(what, async () => {
@@ -80,11 +85,39 @@ describe('formation CLI', () => {
     assert.equal(never.code, 0, 'every process completed');
   });
 
+  it('joins repeated -e options and trims blanks in -m', async () => {
+    const result = await runCli(['start', '--no-timestamp', '-f', 'Procfile.echo', '-e', 'first.env', '-e', 'second.env', '-m', ' a = 1 '], { cwd: dir });
+    assert.deepEqual(outputOf(result, 'a.1').filter((l) => l.startsWith('A=')), ['A=from-second']);
+    assert.equal(result.code, 0);
+  });
+
+  it('reports a command too long to start, without pretending it ran', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'formation-e2big-'));
+    writeFileSync(join(tmp, 'Procfile'), `big: echo ${'x'.repeat(200_000)}\n`);
+    const result = await runCli(['start', '--no-timestamp'], { cwd: tmp });
+    assert.match(result.stdout, /big\.1 +\| cannot start: .*E2BIG.*\(the command is too long\)/);
+    assert.doesNotMatch(result.stdout, /exited with code/);
+    assert.equal(result.code, 1);
+  });
+
   describe('formation run', () => {
     it('runs a command with the env files and PORT, and exits with its status', async () => {
       const result = await runCli(['run', 'echo "$GREETING on $PORT"; exit 7'], { cwd: dir });
       assert.equal(result.stdout, 'hello on 5000');
       assert.equal(result.code, 7);
+    });
+
+    it('quotes several words as an argument vector', async () => {
+      const result = await runCli(['run', 'node', '-e', 'console.log(1+1)'], { cwd: dir });
+      assert.equal(result.stdout, '2');
+      const quoted = await runCli(['run', 'printf', '[%s]', 'a b', "c'd", '$HOME'], { cwd: dir });
+      assert.equal(quoted.stdout, "[a b][c'd][$HOME]");
+    });
+
+    it('stops the whole command tree when formation gets SIGTERM', async () => {
+      const result = await runCli(['run', 'sleep 300 & sleep 301 & echo up; wait'], { cwd: dir, signal: { name: 'SIGTERM', whenOutput: /up/ } });
+      assert.equal(result.code, 143);
+      assert.deepEqual(result.leftovers, []);
     });
 
     it('runs a process type by name', async () => {

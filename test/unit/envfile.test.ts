@@ -87,6 +87,12 @@ describe('.env parsing', () => {
     assert.deepEqual(codes(Buffer.from([0x41, 0x3d, 0xff]) as unknown as string), ['1 error env-not-utf8']);
   });
 
+  it('warns about names with . or - (sh would drop them) and does not set them', () => {
+    const parsed = parseEnvFile('GOOD_KEY=1\nGOOD-KEY=2\nspring.url=3\n');
+    assert.deepEqual(Object.fromEntries(parsed.assignments.map((a) => [a.key, a.value])), { GOOD_KEY: '1' });
+    assert.deepEqual(parsed.problems.map((p) => `${p.line} ${p.severity} ${p.code}`), ['2 warning env-unusable-key', '3 warning env-unusable-key']);
+  });
+
   it('later assignments of a key win', () => {
     assert.deepEqual(values('A=1\nA=2'), { A: '2' });
   });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { envFileRequests, loadEnvironment } from '../../src/core/environment';
+import { envFileRequests, loadEnvironment, type ReadFile } from '../../src/core/environment';
 
 const files: Record<string, string> = {
   '/app/.env': 'MODE=from-dotenv\nSHARED=one\nPORT=8000\n',
   '/app/.env.local': 'SHARED=two\nREF=${MODE}-${HOME_X}\n',
 };
-const read = (path: string) => (path in files ? Buffer.from(files[path]) : undefined);
+const read: ReadFile = (path) =>
+  path === '/app/folder.env' ? { reason: 'folder', message: 'is a folder, not a file' } : path in files ? Buffer.from(files[path]) : { reason: 'missing', message: 'not found' };
 
 describe('environment: inherited < env files in order', () => {
   it("uses Foreman's precedence and lists overridden inherited names", () => {
@@ -26,6 +27,13 @@ describe('environment: inherited < env files in order', () => {
     const named = loadEnvironment({}, [{ path: '/nope/.env', explicit: true }], read);
     assert.equal(named.hasErrors, true);
     assert.equal(named.files[0].problems[0].code, 'env-file-missing');
+    assert.match(named.files[0].problems[0].message, /env file not found: \/nope\/\.env/);
+  });
+
+  it('a folder where an env file should be is an error, even for the default .env', () => {
+    const loaded = loadEnvironment({}, [{ path: '/app/folder.env', explicit: false }], read);
+    assert.equal(loaded.hasErrors, true);
+    assert.match(loaded.files[0].problems[0].message, /is a folder, not a file/);
   });
 
   it('resolves -e files against the invoking folder and the default against the root', () => {

@@ -10,6 +10,11 @@ describe('exit policy', () => {
     assert.equal(decideAfterExit(ok, 'always', 0, 100).action, 'restart');
   });
 
+  it('always restarts clean exits without limit, backing off up to 30 s', () => {
+    assert.deepEqual(decideAfterExit(ok, 'always', 12, 100), { action: 'restart', delayMs: 30_000, streak: 13 });
+    assert.equal(decideAfterExit(crash, 'always', 5, 100).action, 'give-up', 'crashes still give up');
+  });
+
   it('backs off 1, 2, 4, 8, 16 s, then gives up after 5 restarts in a row', () => {
     const delays: number[] = [];
     let streak = 0;

@@ -80,6 +80,14 @@ describe('Procfile parsing', () => {
       assert.match(warning.message, /line 1.*line 3|line 3.*line 1/);
     });
 
+    it('names the line whose command runs in every warning, with three definitions', () => {
+      const parsed = parseProcfile('web: echo first\nweb: echo second\nweb: echo third\n');
+      assert.deepEqual(parsed.problems.map((p) => [p.line, p.message]), [
+        [2, 'duplicate process type "web" (first defined on line 1); line 3\'s command runs, with line 1\'s PORT'],
+        [3, 'duplicate process type "web" (first defined on line 1); line 3\'s command runs, with line 1\'s PORT'],
+      ]);
+    });
+
     it('handles three definitions and a blank last one', () => {
       const parsed = parseProcfile('a: one\nb: two\na: three\na: four\nb:  \n');
       assert.deepEqual(parsed.types.map((t) => [t.name, t.command, t.slot, t.runnable]), [['a', 'four', 0, true], ['b', '', 1, false]]);
