@@ -115,11 +115,19 @@ export class Instance {
     gaveUp: false,
   };
 
+  /** Spec and options for the next run, when they changed during this one. */
+  private pending: { spec: InstanceSpec; options: InstanceOptions } | undefined;
+
   constructor(
-    readonly spec: InstanceSpec,
+    private specValue: InstanceSpec,
     private options: InstanceOptions,
     private readonly observer: InstanceObserver,
   ) {}
+
+  /** What this instance runs (the current run's, until a new run applies a reconfiguration). */
+  get spec(): InstanceSpec {
+    return this.specValue;
+  }
 
   get name(): string {
     return this.spec.name;
@@ -148,9 +156,16 @@ export class Instance {
     };
   }
 
-  /** Replaces how later runs start (e.g. a new env); a running process is not affected. */
-  configure(options: InstanceOptions): void {
-    this.options = options;
+  /** Replaces what later runs start (a changed command, env or PORT); a running process is not
+   * affected until it starts again. */
+  reconfigure(spec: InstanceSpec, options: InstanceOptions): void {
+    if (this.run === undefined && this.restartTimer === undefined) {
+      this.specValue = spec;
+      this.options = options;
+      this.pending = undefined;
+    } else {
+      this.pending = { spec, options };
+    }
   }
 
   /** Starts the instance if it is not running; a start the user asks for clears `gaveUp` and the restart count. */
@@ -233,6 +248,11 @@ export class Instance {
   }
 
   private spawn(): void {
+    if (this.pending) {
+      this.specValue = this.pending.spec;
+      this.options = this.pending.options;
+      this.pending = undefined;
+    }
     this.stopRequested = false;
     this.last.status = { code: undefined, signal: undefined };
     this.last.restartAt = undefined;

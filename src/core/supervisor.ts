@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { ExitStatus, RestartPolicy } from './exitPolicy';
 import type { InstanceSpec } from './formation';
-import { Instance, type InstanceObserver, type InstanceSnapshot } from './instance';
+import { Instance, type InstanceObserver, type InstanceOptions, type InstanceSnapshot } from './instance';
 
 /** Default grace period between SIGTERM and SIGKILL, in seconds (Foreman's). */
 export const DEFAULT_STOP_TIMEOUT_S = 5;
@@ -77,6 +77,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return instance;
   }
 
+  /** Adds an instance, or gives an existing one this spec for its next run. */
+  upsert(spec: InstanceSpec): { instance: Instance; added: boolean } {
+    const existing = this.byName.get(spec.name);
+    if (!existing) return { instance: this.add(spec), added: true };
+    existing.reconfigure(spec, this.instanceOptions(spec));
+    return { instance: existing, added: false };
+  }
+
+  /** Replaces the options (e.g. a new environment) for every instance's next run. */
+  configure(options: SupervisorOptions): void {
+    this.options = options;
+    for (const instance of this.instances()) instance.reconfigure(instance.spec, this.instanceOptions(instance.spec));
+  }
+
   /** Adds and starts instances, in the order given. */
   startAll(specs: readonly InstanceSpec[]): void {
     for (const spec of specs) this.add(spec).start();
@@ -134,7 +148,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.instances().every((i) => i.state === 'stopped' || i.state === 'exited' || i.state === 'crashed');
   }
 
-  private instanceOptions(spec: InstanceSpec) {
+  private instanceOptions(spec: InstanceSpec): InstanceOptions {
     return {
       cwd: this.options.cwd,
       env: instanceEnvironment(this.options.env, spec, this.options.forceColor ?? false),

@@ -1,0 +1,248 @@
+/**
+ * A formation the editor manages: the process types of one Procfile, the desired count of each, and
+ * their instances, live. Scaling, reloading a changed Procfile and marking instances whose command,
+ * environment or PORT changed all happen here, so the VS Code adapter stays thin. No `vscode`.
+ */
+import { EventEmitter } from 'node:events';
+import type { ExitStatus, RestartPolicy } from './exitPolicy';
+import { expandFormation, type InstanceSpec, MAX_INSTANCES } from './formation';
+import type { Instance, InstanceSnapshot } from './instance';
+import type { ProcessType } from './procfile';
+import { instanceEnvironment, Supervisor, type SupervisorOptions } from './supervisor';
+
+/** Everything that decides what runs. Rebuilt by the adapter from files and settings. */
+export interface FormationConfig {
+  /** Working folder of every instance (the Procfile's folder). */
+  root: string;
+  /** Process types in Procfile order (only runnable ones get instances). */
+  types: readonly ProcessType[];
+  /** Shared environment: inherited, env files, explicit overrides; PORT/PS are added per instance. */
+  env: Record<string, string>;
+  basePort: number;
+  /** Counts from settings, on top of a default of 1 per type; the key `all` changes that default. */
+  counts: ReadonlyMap<string, number>;
+  stopTimeouts?: ReadonlyMap<string, number>;
+  restart?: RestartPolicy;
+  /** Test-only backoff scale (see Instance). */
+  timeScale?: number;
+}
+
+/** An instance as the editor shows it. `changed`: its command, env or PORT differs from the files
+ * now; a restart applies it. */
+export interface ManagedInstanceSnapshot extends InstanceSnapshot {
+  changed: boolean;
+}
+
+/** Events of a {@link ManagedFormation}; `change` fires on any state, count or config change. */
+export interface ManagedFormationEvents {
+  change: [];
+  output: [name: string, type: string, lines: string[]];
+  message: [name: string, text: string];
+  exit: [snapshot: InstanceSnapshot, status: ExitStatus, byUser: boolean];
+  /** An instance started a new run (a terminal should show it). */
+  started: [snapshot: InstanceSnapshot];
+}
+
+/** The desired count of a type: explicit count, else the `all` count, else 1. Bounded to 0–100. */
+export function desiredCount(type: string, counts: ReadonlyMap<string, number>): number {
+  const count = counts.get(type) ?? counts.get('all') ?? 1;
+  return Math.max(0, Math.min(MAX_INSTANCES, Math.floor(count)));
+}
+
+/** Manages the instances of one Procfile. Never throws from process events. */
+export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
+  private supervisor: Supervisor;
+  /** Live counts per type, starting from the config's. */
+  private readonly counts = new Map<string, number>();
+  /** Spec each instance was started with, to tell when the files changed under it. */
+  private readonly runningSpecs = new Map<string, { command: string; port: number; env: string }>();
+
+  constructor(private config: FormationConfig) {
+    super();
+    this.supervisor = this.createSupervisor();
+    for (const type of config.types) this.counts.set(type.name, desiredCount(type.name, config.counts));
+    this.syncInstances();
+  }
+
+  /** Process types in Procfile order. */
+  get types(): readonly ProcessType[] {
+    return this.config.types;
+  }
+
+  /** The live count of a type (0 for unknown types). */
+  count(type: string): number {
+    return this.counts.get(type) ?? 0;
+  }
+
+  /** Live counts of every type, in Procfile order. */
+  countsByType(): Map<string, number> {
+    return new Map(this.config.types.map((t) => [t.name, this.count(t.name)]));
+  }
+
+  /** Every instance the counts call for (and any still stopping), in Procfile order. */
+  snapshot(): ManagedInstanceSnapshot[] {
+    const order = new Map(this.config.types.map((t, i) => [t.name, i]));
+    return this.supervisor
+      .snapshot()
+      .sort((a, b) => (order.get(a.type) ?? 1e9) - (order.get(b.type) ?? 1e9) || a.index - b.index)
+      .map((s) => ({ ...s, changed: this.isChanged(s) }));
+  }
+
+  /** Starts every instance of every type (per the counts). */
+  startAll(): void {
+    for (const instance of this.supervisor.instances()) instance.start();
+  }
+
+  /** Stops everything; resolves when no process is left. */
+  async stopAll(): Promise<void> {
+    await this.supervisor.stopAll();
+  }
+
+  /** Stops then starts everything. */
+  async restartAll(): Promise<void> {
+    await this.stopAll();
+    this.syncInstances();
+    this.startAll();
+  }
+
+  /** SIGKILL to everything now (extension host going away without time to wait). */
+  killAll(): void {
+    this.supervisor.killAll();
+  }
+
+  /** Starts one instance (`web.2`) or every instance of a type (`web`). @returns false if unknown. */
+  start(target: string): boolean {
+    const instances = this.resolve(target);
+    for (const instance of instances) instance.start();
+    return instances.length > 0;
+  }
+
+  /** Stops one instance or a type's instances. @returns false if unknown. */
+  async stop(target: string): Promise<boolean> {
+    const instances = this.resolve(target);
+    await Promise.all(instances.map((i) => i.stop()));
+    return instances.length > 0;
+  }
+
+  /** Restarts one instance or a type's instances, applying changed files. @returns false if unknown. */
+  async restart(target: string): Promise<boolean> {
+    const instances = this.resolve(target);
+    await Promise.all(instances.map((i) => i.stop()));
+    this.syncInstances();
+    for (const instance of this.resolve(target)) instance.start();
+    return instances.length > 0;
+  }
+
+  /** Sends a signal to one instance or a type's instances (Ctrl+C in a terminal sends SIGINT). */
+  signal(target: string, signal: NodeJS.Signals): void {
+    for (const instance of this.resolve(target)) instance.signal(signal);
+  }
+
+  /** Writes to one instance's stdin. @returns false when it is not running. */
+  write(name: string, data: string): boolean {
+    return this.supervisor.get(name)?.write(data) ?? false;
+  }
+
+  /**
+   * Scales a type to `count` instances (0–100), live: going up adds the next instance numbers with
+   * their own PORTs and starts them when the type (or else the formation) is running; going down
+   * stops the highest-numbered instances gracefully and removes them.
+   *
+   * @throws RangeError for an unknown or non-runnable type or a count outside 0–100
+   */
+  async scale(type: string, count: number): Promise<void> {
+    const known = this.config.types.find((t) => t.name === type);
+    if (!known || !known.runnable) throw new RangeError(`unknown process type "${type}"`);
+    if (!Number.isInteger(count) || count < 0 || count > MAX_INSTANCES) throw new RangeError(`count must be a whole number from 0 to ${MAX_INSTANCES}`);
+    const wasRunning = this.isRunning(type) || (this.count(type) === 0 && this.isRunning());
+    this.counts.set(type, count);
+    const surplus = this.supervisor.instances().filter((i) => i.spec.type === type && i.spec.index > count);
+    this.emit('change');
+    await Promise.all(surplus.map((i) => this.supervisor.remove(i.name)));
+    const added = this.syncInstances();
+    if (wasRunning) for (const instance of added) if (instance.spec.type === type) instance.start();
+    this.emit('change');
+  }
+
+  /**
+   * Applies a new config (the Procfile, an env file or a setting changed). Running instances keep
+   * running (marked `changed` when their command, env or PORT differ); instances of types that are
+   * gone, or no longer runnable, are stopped and removed.
+   */
+  async update(config: FormationConfig): Promise<void> {
+    const previous = this.config;
+    this.config = config;
+    for (const type of config.types) {
+      const settingsChanged = desiredCount(type.name, config.counts) !== desiredCount(type.name, previous.counts);
+      if (!this.counts.has(type.name) || settingsChanged) this.counts.set(type.name, desiredCount(type.name, config.counts));
+    }
+    const runnable = new Set(config.types.filter((t) => t.runnable).map((t) => t.name));
+    for (const name of [...this.counts.keys()]) if (!config.types.some((t) => t.name === name)) this.counts.delete(name);
+    const gone = this.supervisor.instances().filter((i) => !runnable.has(i.spec.type) || i.spec.index > this.count(i.spec.type));
+    await Promise.all(gone.map((i) => this.supervisor.remove(i.name)));
+    this.supervisor.configure(this.supervisorOptions());
+    this.syncInstances();
+    this.emit('change');
+  }
+
+  /** True when any instance (of `type`, if given) is starting, running or restarting. */
+  isRunning(type?: string): boolean {
+    return this.supervisor
+      .instances()
+      .some((i) => (type === undefined || i.spec.type === type) && ['starting', 'running', 'restarting', 'stopping'].includes(i.state));
+  }
+
+  /** Adds missing instances for the counts and gives existing ones the current spec for their
+   * next run; returns those added. */
+  private syncInstances(): Instance[] {
+    const added: Instance[] = [];
+    for (const spec of expandFormation(this.config.types, this.countsByType(), this.config.basePort)) {
+      const result = this.supervisor.upsert(spec);
+      if (result.added) added.push(result.instance);
+    }
+    return added;
+  }
+
+  private resolve(target: string) {
+    const instance = this.supervisor.get(target);
+    if (instance) return [instance];
+    return this.supervisor.instances().filter((i) => i.spec.type === target);
+  }
+
+  private isChanged(snapshot: InstanceSnapshot): boolean {
+    const started = this.runningSpecs.get(snapshot.name);
+    if (!started || !['starting', 'running', 'restarting', 'stopping'].includes(snapshot.state)) return false;
+    const current = this.currentSpec(snapshot.type, snapshot.index);
+    return !current || current.command !== started.command || current.port !== started.port || current.env !== started.env;
+  }
+
+  private currentSpec(type: string, index: number): { command: string; port: number; env: string } | undefined {
+    const spec = expandFormation(this.config.types, new Map([[type, index]]), this.config.basePort).find((s) => s.index === index);
+    return spec && { command: spec.command, port: spec.port, env: this.envKey(spec) };
+  }
+
+  private envKey(spec: InstanceSpec): string {
+    return JSON.stringify(Object.entries(instanceEnvironment(this.config.env, spec, false)).sort());
+  }
+
+  private supervisorOptions(): SupervisorOptions {
+    const { root, env, stopTimeouts, restart, timeScale } = this.config;
+    return { cwd: root, env, stopTimeouts, restart, timeScale, forceColor: true };
+  }
+
+  private createSupervisor(): Supervisor {
+    const supervisor = new Supervisor(this.supervisorOptions());
+    supervisor.on('state', (snapshot) => {
+      if (snapshot.state === 'starting') {
+        const spec = supervisor.get(snapshot.name)?.spec;
+        if (spec) this.runningSpecs.set(spec.name, { command: spec.command, port: spec.port, env: this.envKey(spec) });
+        this.emit('started', snapshot);
+      }
+      this.emit('change');
+    });
+    supervisor.on('output', (name, lines) => this.emit('output', name, name.replace(/\.\d+$/, ''), lines));
+    supervisor.on('message', (name, text) => this.emit('message', name, text));
+    supervisor.on('exit', (snapshot, status, byUser) => this.emit('exit', snapshot, status, byUser));
+    return supervisor;
+  }
+}
