@@ -1,11 +1,51 @@
 /**
- * The VS Code extension entry point: a stub until the Procfile view arrives (Step 2). Everything the
- * extension will show comes from `src/core`.
+ * The VS Code extension entry point: a list of registrations over one Formations model.
+ * `deactivate` stops every process (SIGTERM, SIGKILL after min(stop timeout, 2 s)).
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { createApi, type ProcfileFormationApi } from './api';
+import { registerLifecycleCommands } from './commands/lifecycle';
+import { registerScaleCommands } from './commands/scale';
+import { registerViewCommands } from './commands/views';
+import { Commands, Settings, Views } from './constants';
+import { Formations } from './formations';
+import { OutputChannels } from './outputChannels';
+import { registerStatusBar } from './statusBar';
+import { InstanceTerminals } from './terminals';
+import { ProcessTreeProvider } from './tree';
 
-/** Called by VS Code when a workspace contains a Procfile. */
-export function activate(_context: vscode.ExtensionContext): void {}
+let formations: Formations | undefined;
 
-/** Nothing to release: `context.subscriptions` owns everything. */
-export function deactivate(): void {}
+/** Called by VS Code when a workspace contains a Procfile, or the Processes view opens. */
+export async function activate(context: vscode.ExtensionContext): Promise<ProcfileFormationApi> {
+  formations = new Formations(context.workspaceState);
+  const terminals = new InstanceTerminals(formations);
+  const channels = new OutputChannels(formations);
+  const tree = new ProcessTreeProvider(formations);
+  context.subscriptions.push(formations, terminals, channels, tree, vscode.window.createTreeView(Views.processes, { treeDataProvider: tree, showCollapseAll: true }));
+  registerLifecycleCommands(context, formations);
+  registerScaleCommands(context, formations);
+  registerViewCommands(context, formations, terminals, channels);
+  registerStatusBar(context, formations);
+  await formations.refresh();
+  void offerRestart(formations);
+  return createApi(formations);
+}
+
+/** Stops everything within VS Code's shutdown budget. */
+export async function deactivate(): Promise<void> {
+  await formations?.stopAllForShutdown();
+}
+
+/** After a window reload: start again with `procfile.autoStart`, else offer to. Never when untrusted. */
+async function offerRestart(all: Formations): Promise<void> {
+  if (!all.canRun) return;
+  for (const folder of all.all()) {
+    const autoStart = vscode.workspace.getConfiguration(Settings.section, folder.folder.uri).get<boolean>(Settings.autoStart);
+    if (autoStart) folder.formation.startAll();
+  }
+  const wasRunning = all.wasRunning().filter((f) => !f.formation.isRunning());
+  if (wasRunning.length === 0) return;
+  const choice = await vscode.window.showInformationMessage(`Procfile: the formation was running before the window reloaded (${wasRunning.map((f) => f.name).join(', ')}).`, 'Start All');
+  if (choice === 'Start All') await vscode.commands.executeCommand(Commands.startAll);
+}

@@ -179,10 +179,11 @@ export class Instance {
   }
 
   /**
-   * Stops the instance: SIGTERM to its process group, SIGKILL to the group after the stop timeout.
-   * Ends in `stopped`, never restarted. Resolves when no process of the group is left.
+   * Stops the instance: `signal` (SIGTERM; SIGINT for a Ctrl+C) to its process group, SIGKILL to the
+   * group after the stop timeout. Ends in `stopped`, never restarted. Resolves when no process of
+   * the group is left.
    */
-  async stop(): Promise<void> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.cancelRestart();
     const run = this.run;
     if (run === undefined) {
@@ -193,7 +194,7 @@ export class Instance {
       this.stopRequested = true;
       this.setState('stopping');
       run.killAt = Date.now() + this.options.stopTimeoutMs;
-      signalGroup(run.pgid, 'SIGTERM');
+      signalGroup(run.pgid, signal);
       run.killTimer = setTimeout(() => this.forceKill(run), this.options.stopTimeoutMs);
     }
     await run.finished;

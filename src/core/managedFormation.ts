@@ -117,10 +117,11 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     return instances.length > 0;
   }
 
-  /** Stops one instance or a type's instances. @returns false if unknown. */
-  async stop(target: string): Promise<boolean> {
+  /** Stops one instance or a type's instances (SIGTERM, or `signal`, then SIGKILL after the timeout).
+   * @returns false if unknown. */
+  async stop(target: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
     const instances = this.resolve(target);
-    await Promise.all(instances.map((i) => i.stop()));
+    await Promise.all(instances.map((i) => i.stop(signal)));
     return instances.length > 0;
   }
 
@@ -131,11 +132,6 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     this.syncInstances();
     for (const instance of this.resolve(target)) instance.start();
     return instances.length > 0;
-  }
-
-  /** Sends a signal to one instance or a type's instances (Ctrl+C in a terminal sends SIGINT). */
-  signal(target: string, signal: NodeJS.Signals): void {
-    for (const instance of this.resolve(target)) instance.signal(signal);
   }
 
   /** Writes to one instance's stdin. @returns false when it is not running. */

@@ -1,0 +1,61 @@
+/**
+ * Scaling: "Procfile: Scale…" (pick a type, enter a count 0–100), `+`/`−` on a type, the argument
+ * form `{ "process": "worker", "count": 3 }`, and "Save Formation to Settings".
+ */
+import * as vscode from 'vscode';
+import { Commands, Settings } from '../constants';
+import { MAX_INSTANCES } from '../core/formation';
+import type { Formations } from '../formations';
+import { type CommandArgs, type CommandInput, folderOf, resolveTarget, type Target } from './targets';
+
+/** `validateInput` for a count: a whole number from 0 to 100, else the message to show. */
+export function validateCount(value: string): string | undefined {
+  return /^\s*\d+\s*$/.test(value) && Number(value) <= MAX_INSTANCES ? undefined : `Enter a whole number from 0 to ${MAX_INSTANCES}.`;
+}
+
+/** Registers scale, scaleUp, scaleDown and saveFormation. */
+export function registerScaleCommands(context: vscode.ExtensionContext, formations: Formations): void {
+  const scaleTo = async (target: Target, count: number) => {
+    await vscode.window.withProgress({ location: { viewId: 'procfile.processes' }, title: `Scaling ${target.name} to ${count}` }, () => target.folder.formation.scale(target.name, count));
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.scale, async (input?: CommandInput) => {
+      const target = await resolveTarget(formations, input, 'Scale which process type?', ['type']);
+      if (!target) return;
+      const given = (input as CommandArgs | undefined)?.count;
+      let count: number | undefined;
+      if (given !== undefined) {
+        if (validateCount(String(given)) !== undefined) {
+          void vscode.window.showErrorMessage(`Procfile: invalid count ${JSON.stringify(given)} for ${target.name}: ${validateCount(String(given))}`);
+          return;
+        }
+        count = Number(given);
+      } else {
+        const answer = await vscode.window.showInputBox({
+          title: `Scale ${target.name}`,
+          prompt: `How many instances of ${target.name}? (0–${MAX_INSTANCES})`,
+          value: String(target.folder.formation.count(target.name)),
+          validateInput: validateCount,
+        });
+        if (answer === undefined) return;
+        count = Number(answer);
+      }
+      await scaleTo(target, count);
+    }),
+    vscode.commands.registerCommand(Commands.scaleUp, async (input?: CommandInput) => {
+      const target = await resolveTarget(formations, input, 'Add an instance to which process type?', ['type']);
+      if (target) await scaleTo(target, Math.min(MAX_INSTANCES, target.folder.formation.count(target.name) + 1));
+    }),
+    vscode.commands.registerCommand(Commands.scaleDown, async (input?: CommandInput) => {
+      const target = await resolveTarget(formations, input, 'Remove an instance from which process type?', ['type']);
+      if (target) await scaleTo(target, Math.max(0, target.folder.formation.count(target.name) - 1));
+    }),
+    vscode.commands.registerCommand(Commands.saveFormation, async (input?: CommandInput) => {
+      const folder = folderOf(formations, input);
+      if (!folder) return;
+      const counts = Object.fromEntries(folder.formation.countsByType());
+      await vscode.workspace.getConfiguration(Settings.section, folder.folder.uri).update(Settings.formation, counts, vscode.ConfigurationTarget.WorkspaceFolder);
+      void vscode.window.showInformationMessage(`Procfile: saved the formation (${Object.entries(counts).map(([t, n]) => `${t}=${n}`).join(', ')}) to procfile.formation.`);
+    }),
+  );
+}

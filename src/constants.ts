@@ -1,0 +1,64 @@
+/**
+ * Every identifier the manifest (package.json) and the code share: command ids, view ids, context
+ * keys, tree item contextValues, setting names. A unit test checks package.json against this file.
+ */
+
+/** Command ids (category "Procfile"). */
+export const Commands = {
+  startAll: 'procfile.startAll',
+  stopAll: 'procfile.stopAll',
+  restartAll: 'procfile.restartAll',
+  start: 'procfile.start',
+  stop: 'procfile.stop',
+  restart: 'procfile.restart',
+  scale: 'procfile.scale',
+  scaleUp: 'procfile.scaleUp',
+  scaleDown: 'procfile.scaleDown',
+  showOutput: 'procfile.showOutput',
+  showTerminal: 'procfile.showTerminal',
+  openProcfile: 'procfile.openProcfile',
+  refresh: 'procfile.refresh',
+  saveFormation: 'procfile.saveFormation',
+  createProcfile: 'procfile.createProcfile',
+} as const;
+
+/** View container and view ids. */
+export const Views = {
+  container: 'procfile',
+  processes: 'procfile.processes',
+} as const;
+
+/** Context keys set with `setContext`, used in when-clauses. */
+export const ContextKeys = {
+  /** True when a workspace folder has a Procfile. */
+  hasProcfile: 'procfile.hasProcfile',
+  /** True when something runs. */
+  running: 'procfile.running',
+} as const;
+
+/**
+ * Tree item contextValues. State is encoded so menus fit it, e.g. `procfile.instance.running`;
+ * when-clauses match with regular expressions such as `viewItem =~ /^procfile\.instance\.(running|starting)/`.
+ */
+export const ContextValues = {
+  folder: 'procfile.folder',
+  type: (running: boolean) => (running ? 'procfile.type.running' : 'procfile.type.stopped'),
+  instance: (state: string) => `procfile.instance.${state}`,
+  problem: 'procfile.problem',
+} as const;
+
+/** Setting names under the `procfile.` section. */
+export const Settings = {
+  section: 'procfile',
+  path: 'path',
+  envFiles: 'envFiles',
+  env: 'env',
+  basePort: 'basePort',
+  formation: 'formation',
+  stopTimeout: 'stopTimeout',
+  restart: 'restart',
+  autoStart: 'autoStart',
+} as const;
+
+/** Workspace-state key for the live counts, per folder URI. */
+export const FORMATION_STATE_KEY = 'procfile.formation.counts';

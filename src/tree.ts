@@ -1,0 +1,172 @@
+/**
+ * The "Processes" view: process types in Procfile order, their instances with live state, and a
+ * folder level when several workspace folders have a Procfile. Reads the Formations model only.
+ */
+import * as vscode from 'vscode';
+import { Commands, ContextValues } from './constants';
+import type { InstanceState } from './core/instance';
+import type { ManagedInstanceSnapshot } from './core/managedFormation';
+import type { ProcessType } from './core/procfile';
+import type { FolderFormation } from './folderFormation';
+import type { Formations } from './formations';
+
+/** A tree node: a folder, a process type, or an instance. Commands receive these from menus. */
+export type ProcessNode = FolderNode | TypeNode | InstanceNode;
+
+export interface FolderNode {
+  kind: 'folder';
+  folder: FolderFormation;
+}
+export interface TypeNode {
+  kind: 'type';
+  folder: FolderFormation;
+  type: ProcessType;
+}
+export interface InstanceNode {
+  kind: 'instance';
+  folder: FolderFormation;
+  instance: ManagedInstanceSnapshot;
+}
+
+/** Icon and theme colour of each state. */
+const STATE_ICONS: Record<InstanceState, [string, string | undefined]> = {
+  stopped: ['circle-outline', undefined],
+  starting: ['loading~spin', 'debugIcon.startForeground'],
+  running: ['pass-filled', 'testing.iconPassed'],
+  stopping: ['loading~spin', 'debugIcon.stopForeground'],
+  exited: ['pass', 'descriptionForeground'],
+  crashed: ['error', 'testing.iconFailed'],
+  restarting: ['history', 'list.warningForeground'],
+};
+
+/** Short state text for descriptions: `running`, `restarting in 4s`, `crashed (3) — gave up`. */
+export function describeState(instance: ManagedInstanceSnapshot, now = Date.now()): string {
+  switch (instance.state) {
+    case 'restarting': {
+      const seconds = instance.restartAt === undefined ? 0 : Math.max(0, Math.ceil((instance.restartAt - now) / 1000));
+      return `restarting in ${seconds}s`;
+    }
+    case 'crashed':
+    case 'exited': {
+      const how = instance.signal ?? (instance.exitCode === undefined ? 'not started' : `code ${instance.exitCode}`);
+      return `${instance.state} (${how})${instance.gaveUp ? ' — gave up' : ''}`;
+    }
+    default:
+      return instance.state;
+  }
+}
+
+/** Provides the tree; refreshes on every (debounced) model change. */
+export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ProcessNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly formations: Formations) {
+    this.subscription = formations.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(node?: ProcessNode): ProcessNode[] {
+    if (!node) {
+      const all = this.formations.all();
+      if (all.length > 1) return all.map((folder) => ({ kind: 'folder', folder }));
+      return all.length === 1 ? this.typesOf(all[0]) : [];
+    }
+    if (node.kind === 'folder') return this.typesOf(node.folder);
+    if (node.kind === 'type') {
+      return node.folder.formation
+        .snapshot()
+        .filter((instance) => instance.type === node.type.name)
+        .map((instance) => ({ kind: 'instance', folder: node.folder, instance }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: ProcessNode): vscode.TreeItem {
+    if (node.kind === 'folder') return this.folderItem(node);
+    if (node.kind === 'type') return this.typeItem(node);
+    return this.instanceItem(node);
+  }
+
+  getParent(node: ProcessNode): ProcessNode | undefined {
+    if (node.kind === 'instance') {
+      const type = node.folder.config.procfile.types.find((t) => t.name === node.instance.type);
+      return type && { kind: 'type', folder: node.folder, type };
+    }
+    if (node.kind === 'type' && this.formations.all().length > 1) return { kind: 'folder', folder: node.folder };
+    return undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private typesOf(folder: FolderFormation): ProcessNode[] {
+    return folder.config.procfile.types.map((type) => ({ kind: 'type', folder, type }));
+  }
+
+  private folderItem({ folder }: FolderNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(folder.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `folder:${folder.folder.uri}`;
+    item.resourceUri = folder.procfileUri;
+    item.iconPath = new vscode.ThemeIcon('root-folder');
+    item.contextValue = ContextValues.folder;
+    return item;
+  }
+
+  private typeItem({ folder, type }: TypeNode): vscode.TreeItem {
+    const instances = folder.formation.snapshot().filter((i) => i.type === type.name);
+    const running = instances.filter((i) => i.state === 'running').length;
+    const item = new vscode.TreeItem(type.name, instances.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = `type:${folder.folder.uri}:${type.name}`;
+    const port = instances[0]?.port ?? folder.config.config.basePort + 100 * type.slot;
+    item.description = type.runnable ? `${running}/${instances.length} running · :${port}` : 'empty command — not started';
+    item.iconPath = new vscode.ThemeIcon(type.runnable ? 'layers' : 'warning', running > 0 ? new vscode.ThemeColor('testing.iconPassed') : undefined);
+    item.contextValue = ContextValues.type(folder.formation.isRunning(type.name));
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${type.name}** — line ${type.line} of the Procfile\n\n`);
+    tooltip.appendCodeblock(type.command || '(empty)', 'shellscript');
+    tooltip.appendMarkdown(`\n${instances.length} instance(s); click **+**/**−** or run *Procfile: Scale…*`);
+    item.tooltip = tooltip;
+    item.command = { title: 'Open Procfile', command: Commands.openProcfile, arguments: [{ kind: 'type', folder, type }] };
+    return item;
+  }
+
+  private instanceItem({ folder, instance }: InstanceNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(instance.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `instance:${folder.folder.uri}:${instance.name}`;
+    const [icon, color] = STATE_ICONS[instance.state];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    const parts = [describeState(instance)];
+    if (instance.pid !== undefined && ['running', 'starting', 'stopping'].includes(instance.state)) parts.push(`pid ${instance.pid}`);
+    parts.push(`:${instance.port}`);
+    if (instance.changed) parts.push('changed — restart to apply');
+    item.description = parts.join(' · ');
+    item.contextValue = ContextValues.instance(instance.state);
+    item.tooltip = this.instanceTooltip(folder, instance);
+    item.command = { title: 'Show Terminal', command: Commands.showTerminal, arguments: [{ kind: 'instance', folder, instance }] };
+    return item;
+  }
+
+  private instanceTooltip(folder: FolderFormation, instance: ManagedInstanceSnapshot): vscode.MarkdownString {
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    const uptime = instance.state === 'running' && instance.startedAt !== undefined ? `${Math.round((Date.now() - instance.startedAt) / 1000)}s` : '—';
+    const lastExit = instance.signal ?? (instance.exitCode !== undefined ? `code ${instance.exitCode}` : '—');
+    const envFiles = folder.config.envFiles.filter((f) => f.found).map((f) => vscode.workspace.asRelativePath(f.path));
+    tooltip.appendMarkdown(`**${instance.name}** — ${describeState(instance)}\n\n`);
+    tooltip.appendCodeblock(instance.command, 'shellscript');
+    tooltip.appendMarkdown(
+      [
+        `- cwd: \`${folder.config.config.root}\``,
+        `- PID: ${instance.pid ?? '—'} · PORT: ${instance.port}`,
+        `- uptime: ${uptime} · restarts: ${instance.restarts} · last exit: ${lastExit}`,
+        `- env files: ${envFiles.length > 0 ? envFiles.join(', ') : 'none'}`,
+        folder.config.overriddenNames.length > 0 ? `- set by \`procfile.env\`: ${folder.config.overriddenNames.join(', ')}` : '',
+      ]
+        .filter((line) => line !== '')
+        .join('\n'),
+    );
+    return tooltip;
+  }
+}
