@@ -1,6 +1,7 @@
-// Builds dist/cli.js (the `formation` command), dist/extension.js (the VS Code entry) and the unit
-// tests (out/test) in one run. Everything is bundled to CommonJS for Node 20: execa is ESM-only and
-// VS Code 1.90 loads extensions as CommonJS.
+// Builds dist/cli.js (the `formation` command), dist/extension.js (the VS Code entry), the unit tests
+// (out/test/unit) and the integration tests with their `run()` entry (out/test/integration) in one
+// run. Everything is bundled to CommonJS for Node 20: execa is ESM-only and VS Code 1.90 loads
+// extensions as CommonJS.
 import * as esbuild from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,14 @@ const builds = [
     entryPoints: testFiles('test/unit'),
     outdir: 'out/test/unit',
     outbase: 'test/unit',
+    external: ['vscode', 'mocha'],
+  },
+  {
+    // Loaded by the extension host: `require('mocha')` resolves this project's node_modules.
+    ...common,
+    entryPoints: ['test/integration/index.ts', ...testFiles('test/integration')],
+    outdir: 'out/test/integration',
+    outbase: 'test/integration',
     external: ['vscode', 'mocha'],
   },
 ];
