@@ -87,12 +87,13 @@ function nodeHeadersDir(paths) {
   return join(dir, platform);
 }
 
-/** Installs whatever is missing and returns the paths (see toolPaths). */
-export async function ensureTestTools(paths = toolPaths()) {
+/** Installs whatever is missing and returns the paths (see toolPaths). `browser: false` skips
+ * Chromium (opening VS Code for a person needs only code-server). */
+export async function ensureTestTools(paths = toolPaths(), { browser = true } = {}) {
   const started = Date.now();
   const codeServerMissing = !existsSync(paths.entry);
   const apt = [];
-  if (!existsSync(paths.chromium)) apt.push('chromium');
+  if (browser && !existsSync(paths.chromium)) apt.push('chromium');
   if (codeServerMissing && !existsSync(KRB5_HEADER)) apt.push('libkrb5-dev');
   await ensureApt(apt);
 
@@ -123,7 +124,7 @@ export async function ensureTestTools(paths = toolPaths()) {
     if (!existsSync(paths.entry)) throw new Error(`code-server installed but ${paths.entry} is missing`);
   }
 
-  const missing = [paths.node, paths.playwright, paths.entry, paths.chromium].filter((path) => !existsSync(path));
+  const missing = [paths.node, paths.playwright, paths.entry, ...(browser ? [paths.chromium] : [])].filter((path) => !existsSync(path));
   if (missing.length > 0) throw new Error(`test tools still missing: ${missing.join(', ')}`);
   if (apt.length > 0 || codeServerMissing) log(`ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return paths;

@@ -30,6 +30,7 @@ export class Formations implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private changeTimer: NodeJS.Timeout | undefined;
   private reloadTimers = new Map<string, NodeJS.Timeout>();
+  private refreshing: Promise<void> = Promise.resolve();
 
   /** What the last window saved (read once: persisting overwrites it). */
   private readonly savedAtStart: Record<string, SavedFolder>;
@@ -69,8 +70,14 @@ export class Formations implements vscode.Disposable {
     return all.find((f) => f.name === folder || f.folder.uri.toString() === folder || f.folder.uri.fsPath === folder);
   }
 
-  /** (Re)discovers folders with a Procfile; creates new formations, drops gone ones (stopping them). */
-  async refresh(): Promise<void> {
+  /** (Re)discovers folders with a Procfile; creates new formations, drops gone ones (stopping them).
+   * Calls run one after another, so two refreshes never create the same folder's formation twice. */
+  refresh(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.discover()).catch((error) => this.report(error));
+    return this.refreshing;
+  }
+
+  private async discover(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const seen = new Set<string>();
     for (const folder of folders) {

@@ -121,7 +121,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
     const item = new vscode.TreeItem(type.name, instances.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = `type:${folder.folder.uri}:${type.name}`;
     const port = instances[0]?.port ?? folder.config.config.basePort + 100 * type.slot;
-    item.description = type.runnable ? `${running}/${instances.length} running · :${port}` : 'empty command — not started';
+    item.description = !type.runnable ? 'empty command — not started' : instances.length === 0 ? `scaled to 0 · :${port}` : `${running}/${instances.length} running · :${port}`;
     item.iconPath = new vscode.ThemeIcon(type.runnable ? 'layers' : 'warning', running > 0 ? new vscode.ThemeColor('testing.iconPassed') : undefined);
     item.contextValue = ContextValues.type(folder.formation.isRunning(type.name));
     const tooltip = new vscode.MarkdownString(undefined, true);

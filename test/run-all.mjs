@@ -1,7 +1,8 @@
 /**
- * `npm test`'s last step: runs each test suite in turn (unit in plain Node, then integration inside
- * code-server), streaming their output, reads each suite's final "N passed, N failed" line, and ends with
- * one plain line "N passed, N failed" summed over all suites. Exits 1 if any suite failed, exited
+ * `npm test`'s last step: runs each test suite in turn (unit in plain Node, integration inside
+ * code-server, then the UI tests: Playwright as a user, and the packaged .vsix installed), streaming
+ * their output, reads each suite's final "N passed, N failed" line, and ends with one plain line
+ * "N passed, N failed" summed over all suites. Exits 1 if any suite failed, exited
  * non-zero, or printed no summary. Every suite is bounded in time and stopped by its process group.
  */
 import { spawn } from 'node:child_process';
@@ -9,6 +10,7 @@ import { spawn } from 'node:child_process';
 const SUITES = [
   { name: 'unit', args: ['test/run-unit.mjs'], timeoutMs: 15 * 60_000 },
   { name: 'integration', args: ['test/runInCodeServer.mjs'], timeoutMs: 30 * 60_000 },
+  { name: 'ui', args: ['test/e2e/runUi.mjs'], timeoutMs: 15 * 60_000 },
 ];
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
 

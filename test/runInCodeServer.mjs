@@ -34,7 +34,7 @@ const RUNS = [
 
 const RUN_TIMEOUT_MS = Number(process.env.FORMATION_TEST_TIMEOUT_MS || 300_000);
 const STEP_TIMEOUT_MS = 60_000;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const EXIT_LINE = /Extension Host Process exited with code: (\S+), signal: (\S+?)\.?$/m;
 const COUNTS_LINE = /^(\d+) passed, (\d+) failed$/;
@@ -42,19 +42,19 @@ const COUNTS_LINE = /^(\d+) passed, (\d+) failed$/;
 const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Ignoring fetching additional builtin extensions|No search provider registered)/;
 const verbose = Boolean(process.env.FORMATION_TEST_VERBOSE);
 
-const cleanups = new Set();
+export const cleanups = new Set();
 const say = (line) => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Rejects after `ms` with a message naming the step. */
-function within(ms, what, promise) {
+export function within(ms, what, promise) {
   let timer;
   const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms / 1000} s`)), ms); });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Kills a process group by its leader's PID: SIGTERM, then SIGKILL if still there after `graceMs`. */
-async function killGroup(pid, graceMs = 5_000) {
+export async function killGroup(pid, graceMs = 5_000) {
   const alive = () => { try { process.kill(-pid, 0); return true; } catch { return false; } };
   if (!alive()) return;
   try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
@@ -63,14 +63,14 @@ async function killGroup(pid, graceMs = 5_000) {
 }
 
 /** PIDs whose environment carries `marker` (processes the run left behind, e.g. escaped children). */
-function processesWith(marker) {
+export function processesWith(marker) {
   return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
     try { return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker); } catch { return false; }
   }).map(Number);
 }
 
 /** code-server's environment: no VS Code variables of a parent window, XDG and TMPDIR inside `tmp`. */
-function serverEnv(tmp, run, marker) {
+export function serverEnv(tmp, run, marker) {
   const env = Object.fromEntries(Object.entries(process.env)
     .filter(([key]) => !key.startsWith('VSCODE_') && key !== 'ELECTRON_RUN_AS_NODE'));
   for (const dir of ['xdg-data', 'xdg-config', 'xdg-cache', 'xdg-state', 'tmp']) mkdirSync(join(tmp, dir));
@@ -81,7 +81,7 @@ function serverEnv(tmp, run, marker) {
 }
 
 /** Starts code-server; resolves with its process, port and a view of its log. */
-async function startServer(tools, tmp, run, marker) {
+export async function startServer(tools, tmp, run, marker) {
   const settings = {
     'workbench.startupEditor': 'none',
     'security.workspace.trust.enabled': run.trust,
@@ -216,18 +216,25 @@ async function main() {
   return failed === 0 ? 0 : 1;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    await Promise.all([...cleanups].map((cleanup) => cleanup()));
-    process.exit(130);
-  });
+/** Stops everything in `cleanups` on SIGINT/SIGTERM, then exits 130. */
+export function stopOnSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, async () => {
+      await Promise.all([...cleanups].map((cleanup) => cleanup()));
+      process.exit(130);
+    });
+  }
 }
 
-main().then(
-  (code) => { process.exitCode = code; },
-  (error) => {
-    say(`error: ${error.message}`);
-    say('0 passed, 1 failed');
-    process.exitCode = 1;
-  },
-);
+// Run only as a script: test/e2e/runUi.mjs imports the helpers above.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  stopOnSignals();
+  main().then(
+    (code) => { process.exitCode = code; },
+    (error) => {
+      say(`error: ${error.message}`);
+      say('0 passed, 1 failed');
+      process.exitCode = 1;
+    },
+  );
+}

@@ -140,9 +140,10 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
   }
 
   /**
-   * Scales a type to `count` instances (0–100), live: going up adds the next instance numbers with
-   * their own PORTs and starts them when the type (or else the formation) is running; going down
-   * stops the highest-numbered instances gracefully and removes them.
+   * Scales a type to `count` instances (0–100), live (Heroku's `ps:scale`: the count is how many
+   * run): when anything in the formation is running, every instance of the type is started, new
+   * instance numbers with their own PORTs; going down stops the highest-numbered instances
+   * gracefully and removes them. When nothing runs, only the count changes.
    *
    * @throws RangeError for an unknown or non-runnable type or a count outside 0–100
    */
@@ -150,13 +151,13 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     const known = this.config.types.find((t) => t.name === type);
     if (!known || !known.runnable) throw new RangeError(`unknown process type "${type}"`);
     if (!Number.isInteger(count) || count < 0 || count > MAX_INSTANCES) throw new RangeError(`count must be a whole number from 0 to ${MAX_INSTANCES}`);
-    const wasRunning = this.isRunning(type) || (this.count(type) === 0 && this.isRunning());
+    const live = this.isRunning();
     this.counts.set(type, count);
     const surplus = this.supervisor.instances().filter((i) => i.spec.type === type && i.spec.index > count);
     this.emit('change');
     await Promise.all(surplus.map((i) => this.supervisor.remove(i.name)));
-    const added = this.syncInstances();
-    if (wasRunning) for (const instance of added) if (instance.spec.type === type) instance.start();
+    this.syncInstances();
+    if (live) for (const instance of this.resolve(type)) instance.start();
     this.emit('change');
   }
 

@@ -1,21 +1,19 @@
 /**
  * The extension is installed in the host, activates, and the window has the fixture workspace
- * (test/fixtures/workspace: a Procfile with `web` and `worker`) open.
+ * (test/fixtures/workspace: a Procfile with `web`, `worker` and `crash`, `crash` scaled to 0 by the
+ * fixture's .vscode/settings.json) open. `activate()` returns the documented API.
  */
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'procfile-formation.procfile-formation';
-const fixture = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace');
+import { activateApi, EXTENSION_ID, fixture } from './helpers';
 
 describe('Activation', () => {
   it('opens the fixture workspace', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
     assert.equal(folders[0].uri.scheme, 'file');
-    assert.equal(realpathSync(folders[0].uri.fsPath), realpathSync(fixture));
+    assert.equal(realpathSync(folders[0].uri.fsPath), fixture);
   });
 
   it('finds the extension and activates it', async () => {
@@ -23,5 +21,26 @@ describe('Activation', () => {
     assert.ok(extension, `${EXTENSION_ID} is not installed in the extension host`);
     await extension.activate();
     assert.equal(extension.isActive, true);
+  });
+
+  it('returns the API: getSnapshot() and onDidChange', async () => {
+    const api = await activateApi();
+    assert.equal(typeof api.getSnapshot, 'function');
+    assert.equal(typeof api.onDidChange, 'function');
+    const subscription = api.onDidChange(() => {});
+    assert.equal(typeof subscription.dispose, 'function');
+    subscription.dispose();
+    const snapshot = api.getSnapshot();
+    assert.ok(Array.isArray(snapshot));
+    for (const entry of snapshot) {
+      assert.deepEqual(Object.keys(entry).sort(), ['exitCode', 'folder', 'gaveUp', 'index', 'name', 'pid', 'port', 'restarts', 'signal', 'state', 'type']);
+    }
+  });
+
+  it('registers every command of the manifest', async () => {
+    const commands = new Set(await vscode.commands.getCommands(true));
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(contributed.length >= 13);
+    assert.deepEqual(contributed.filter((c) => !commands.has(c)), []);
   });
 });

@@ -64,7 +64,15 @@ describe('managed formation (what the editor drives)', function () {
     await assert.rejects(formation.scale('web', 101), RangeError);
   });
 
-  it('scaling a stopped type only changes its count', async () => {
+  it('scaling while the formation runs starts the whole type, like ps:scale', async () => {
+    formation = new ManagedFormation(config());
+    formation.start('web');
+    await until(() => formation!.snapshot().find((s) => s.name === 'web.1')?.state === 'running');
+    await formation.scale('worker', 2);
+    await until(() => formation!.snapshot().filter((s) => s.type === 'worker' && s.state === 'running').length === 2);
+  });
+
+  it('scaling when nothing runs only changes the count', async () => {
     formation = new ManagedFormation(config());
     await formation.scale('web', 2);
     assert.deepEqual(formation.snapshot().map((s) => `${s.name}:${s.state}`), ['web.1:stopped', 'web.2:stopped', 'worker.1:stopped']);
