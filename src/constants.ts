@@ -20,6 +20,7 @@ export const Commands = {
   refresh: 'procfile.refresh',
   saveFormation: 'procfile.saveFormation',
   createProcfile: 'procfile.createProcfile',
+  showLog: 'procfile.showLog',
 } as const;
 
 /** View container and view ids. */
@@ -32,6 +33,8 @@ export const Views = {
 export const ContextKeys = {
   /** True when a workspace folder has a Procfile. */
   hasProcfile: 'procfile.hasProcfile',
+  /** True when some folder's Procfile has a process type that can run. */
+  hasRunnable: 'procfile.hasRunnable',
   /** True when something runs. */
   running: 'procfile.running',
 } as const;
@@ -58,7 +61,11 @@ export const Settings = {
   stopTimeout: 'stopTimeout',
   restart: 'restart',
   autoStart: 'autoStart',
+  outputTimestamps: 'outputTimestamps',
 } as const;
+
+/** Settings that decide what runs: restricted in untrusted workspaces. */
+export const RUN_SETTINGS = [Settings.path, Settings.envFiles, Settings.env, Settings.basePort, Settings.formation, Settings.stopTimeout, Settings.restart, Settings.autoStart];
 
 /** Workspace-state key for the live counts, per folder URI. */
 export const FORMATION_STATE_KEY = 'procfile.formation.counts';

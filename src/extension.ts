@@ -27,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Procfi
   registerScaleCommands(context, formations);
   registerViewCommands(context, formations, terminals, channels);
   registerStatusBar(context, formations);
+  channels.registerShowLog(context);
   await formations.refresh();
   void offerRestart(formations);
   return createApi(formations);

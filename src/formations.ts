@@ -109,6 +109,7 @@ export class Formations implements vscode.Disposable {
       }
     }
     void vscode.commands.executeCommand('setContext', ContextKeys.hasProcfile, this.byFolder.size > 0);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasRunnable, this.all().some((f) => f.formation.types.some((t) => t.runnable)));
     this.fireChanged();
   }
 
@@ -188,6 +189,7 @@ export class Formations implements vscode.Disposable {
       this.changeTimer = undefined;
       this.persist();
       void vscode.commands.executeCommand('setContext', ContextKeys.running, this.all().some((f) => f.formation.isRunning()));
+      void vscode.commands.executeCommand('setContext', ContextKeys.hasRunnable, this.all().some((f) => f.formation.types.some((t) => t.runnable)));
       this.changed.fire();
     }, 50);
   }

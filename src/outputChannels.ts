@@ -4,7 +4,7 @@
  * gave up, problems). A crash shows a notification with "Show Output" and "Restart".
  */
 import * as vscode from 'vscode';
-import { Commands } from './constants';
+import { Commands, Settings } from './constants';
 import type { FolderFormation } from './folderFormation';
 import type { Formations } from './formations';
 
@@ -39,6 +39,11 @@ export class OutputChannels implements vscode.Disposable {
     return channel;
   }
 
+  /** Registers "Procfile: Show Log" (the manager's log channel). */
+  registerShowLog(context: vscode.ExtensionContext): void {
+    context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => this.log.show(true)));
+  }
+
   dispose(): void {
     for (const channel of this.channels.values()) channel.dispose();
     this.log.dispose();
@@ -48,7 +53,8 @@ export class OutputChannels implements vscode.Disposable {
   private watch(folder: FolderFormation): void {
     const formation = folder.formation;
     formation.on('output', (name, type, lines) => {
-      const prefix = `${name} | `;
+      const stamped = vscode.workspace.getConfiguration(Settings.section, folder.folder.uri).get<boolean>(Settings.outputTimestamps);
+      const prefix = stamped ? `${new Date().toTimeString().slice(0, 8)} ${name} | ` : `${name} | `;
       this.channel(folder, type).append(lines.map((line) => prefix + stripAnsi(line)).join('\n') + '\n');
     });
     formation.on('message', (name, text) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Settings, Views } from '../../src/constants';
+import { Commands, RUN_SETTINGS, Settings, Views } from '../../src/constants';
 import { ROOT } from './support/cli';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -29,7 +29,7 @@ describe('package.json manifest', () => {
     const names = Object.values(Settings).filter((s) => s !== Settings.section).map((s) => `procfile.${s}`);
     assert.deepEqual(properties.sort(), names.sort());
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
-    assert.deepEqual([...restricted].sort(), names.sort());
+    assert.deepEqual([...restricted].sort(), RUN_SETTINGS.map((s) => `procfile.${s}`).sort());
   });
 
   it('pins @types/vscode to the engines floor and runs on Node 20', () => {
