@@ -2,12 +2,14 @@
  * The VS Code extension entry point: a list of registrations over one Formations model.
  * `deactivate` stops every process (SIGTERM, SIGKILL after min(stop timeout, 2 s)).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type ProcfileFormationApi } from './api';
 import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerScaleCommands } from './commands/scale';
 import { registerViewCommands } from './commands/views';
 import { Commands, Settings, Views } from './constants';
+import { OrphanRegistry } from './core/orphans';
 import { Formations } from './formations';
 import { OutputChannels } from './outputChannels';
 import { registerStatusBar } from './statusBar';
@@ -18,7 +20,13 @@ let formations: Formations | undefined;
 
 /** Called by VS Code when a workspace contains a Procfile, or the Processes view opens. */
 export async function activate(context: vscode.ExtensionContext): Promise<ProcfileFormationApi> {
-  formations = new Formations(context.workspaceState);
+  // Groups a crashed or killed extension host left running are stopped before anything starts.
+  const registry = new OrphanRegistry(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'process-groups.json'));
+  const leftovers = await registry.stopLeftovers();
+  const killOnExit = () => registry.killAll();
+  process.on('exit', killOnExit);
+  context.subscriptions.push({ dispose: () => process.off('exit', killOnExit) });
+  formations = new Formations(context.workspaceState, registry);
   const terminals = new InstanceTerminals(formations);
   const channels = new OutputChannels(formations);
   const tree = new ProcessTreeProvider(formations);
@@ -28,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Procfi
   registerViewCommands(context, formations, terminals, channels);
   registerStatusBar(context, formations);
   channels.registerShowLog(context);
+  if (leftovers.length > 0) channels.log.warn(`stopped ${leftovers.join(', ')}, left running by a previous session`);
   await formations.refresh();
   void offerRestart(formations);
   return createApi(formations);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { locateProcfile } from './config';
 import { ContextKeys, FORMATION_STATE_KEY, Settings } from './constants';
 import type { ManagedInstanceSnapshot } from './core/managedFormation';
+import type { OrphanRegistry } from './core/orphans';
 import { FolderFormation } from './folderFormation';
 
 /** Saved per folder URI in workspace state. */
@@ -35,7 +36,11 @@ export class Formations implements vscode.Disposable {
   /** What the last window saved (read once: persisting overwrites it). */
   private readonly savedAtStart: Record<string, SavedFolder>;
 
-  constructor(private readonly state: vscode.Memento) {
+  constructor(
+    private readonly state: vscode.Memento,
+    /** Where started process groups are recorded for crash recovery (see core/orphans). */
+    private readonly registry?: OrphanRegistry,
+  ) {
     this.savedAtStart = this.saved();
     const watcher = vscode.workspace.createFileSystemWatcher('**/{Procfile,Procfile.*,.env,.env.*,*.env}');
     this.disposables.push(
@@ -95,6 +100,8 @@ export class Formations implements vscode.Disposable {
         const created = await FolderFormation.create(folder, procfileUri, saved?.counts);
         this.byFolder.set(key, created);
         created.formation.on('change', () => this.fireChanged());
+        created.formation.on('running', (snapshot) => snapshot.pid !== undefined && this.registry?.add(snapshot.pid, snapshot.name));
+        created.formation.on('exit', (snapshot) => snapshot.pid !== undefined && this.registry?.remove(snapshot.pid));
         created.onDidReload(() => this.fireChanged());
         this.added.fire(created);
       } catch (error) {

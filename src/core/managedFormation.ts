@@ -41,6 +41,8 @@ export interface ManagedFormationEvents {
   exit: [snapshot: InstanceSnapshot, status: ExitStatus, byUser: boolean];
   /** An instance started a new run (a terminal should show it). */
   started: [snapshot: InstanceSnapshot];
+  /** An instance's process was spawned (its PID is known). */
+  running: [snapshot: InstanceSnapshot];
 }
 
 /** The desired count of a type: explicit count, else the `all` count, else 1. Bounded to 0–100. */
@@ -235,6 +237,7 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
         if (spec) this.runningSpecs.set(spec.name, { command: spec.command, port: spec.port, env: this.envKey(spec) });
         this.emit('started', snapshot);
       }
+      if (snapshot.state === 'running') this.emit('running', snapshot);
       this.emit('change');
     });
     supervisor.on('output', (name, lines) => this.emit('output', name, name.replace(/\.\d+$/, ''), lines));
