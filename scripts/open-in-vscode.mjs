@@ -45,7 +45,9 @@ const stop = () => {
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, stop);
 let printed = false;
+let early = '';
 const watch = (chunk) => {
+  if (!printed) early += String(chunk);
   if (printed || !/HTTP server listening/.test(String(chunk))) return;
   printed = true;
   const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`]]);
@@ -53,4 +55,11 @@ const watch = (chunk) => {
 };
 server.stdout.on('data', watch);
 server.stderr.on('data', watch);
-server.on('exit', (code) => process.exit(code ?? 0));
+server.on('exit', (code) => {
+  if (!printed) {
+    // code-server stopped before listening (most often: the port is taken): say why.
+    const inUse = /EADDRINUSE/.test(early);
+    console.error(inUse ? `Port ${port} is in use: try --port ${port + 1}.` : `code-server stopped before it was ready:\n${early.trim()}`);
+  }
+  process.exit(code ?? 0);
+});

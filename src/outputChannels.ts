@@ -58,7 +58,9 @@ export class OutputChannels implements vscode.Disposable {
       this.channel(folder, type).append(lines.map((line) => prefix + stripAnsi(line)).join('\n') + '\n');
     });
     formation.on('message', (name, text) => {
-      this.log.info(`${name}: ${text}`);
+      if (/^(gave up|the command cannot run|cannot start)/.test(text)) this.log.error(`${name}: ${text}`);
+      else if (/^(terminated by|exited with code [1-9]|did not stop)/.test(text)) this.log.warn(`${name}: ${text}`);
+      else this.log.info(`${name}: ${text}`);
       if (text.startsWith('gave up') || text.startsWith('the command cannot run') || text.startsWith('cannot start')) {
         void this.notifyCrash(folder, name, text);
       }
@@ -83,7 +85,11 @@ export class OutputChannels implements vscode.Disposable {
       else this.log.info(line);
     }
     for (const envFile of folder.config.envFiles) {
-      for (const problem of envFile.problems) this.log.warn(`${vscode.workspace.asRelativePath(envFile.path)}:${problem.line}:${problem.column}: ${problem.message} [${problem.code}]`);
+      for (const problem of envFile.problems) {
+        const line = `${vscode.workspace.asRelativePath(envFile.path)}:${problem.line}:${problem.column}: ${problem.message} [${problem.code}]`;
+        if (problem.severity === 'error') this.log.error(line);
+        else this.log.warn(line);
+      }
     }
   }
 

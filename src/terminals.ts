@@ -45,15 +45,18 @@ export class InstanceTerminal implements vscode.Pseudoterminal {
   }
 
   handleInput(data: string): void {
-    for (const char of data) {
+    // Escape sequences (arrows, Home, F-keys, Alt+key) have no meaning on a pipe: drop them whole.
+    const keys = data.replace(/\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?/gs, '');
+    for (const char of keys) {
       if (char === '\u0003') {
         this.write('^C\r\n');
         this.line = '';
         void this.formation.stop(this.name, 'SIGINT');
       } else if (char === '\r') {
-        this.write('\r\n');
-        if (!this.formation.write(this.name, this.line + '\n')) this.write(`\x1b[2m[${this.name} is not running; input dropped]\x1b[0m\r\n`);
+        const line = this.line;
         this.line = '';
+        this.write('\r\n');
+        if (!this.formation.write(this.name, line + '\n')) this.note(`[${this.name} is not running; input dropped]`);
       } else if (char === '\u007f' || char === '\b') {
         if (this.line.length > 0) {
           this.line = this.line.slice(0, -1);
@@ -66,14 +69,22 @@ export class InstanceTerminal implements vscode.Pseudoterminal {
     }
   }
 
-  /** Appends output lines (batched). */
+  /** Appends output lines (batched). A half-typed input line is cleared first and typed again
+   * after, so output never lands in the middle of it. */
   lines(lines: readonly string[]): void {
-    this.write(lines.map((l) => l.replace(/\r?\n/g, '\r\n')).join('\r\n') + '\r\n');
+    this.writeAbove(lines.map((l) => l.replace(/\r?\n/g, '\r\n')).join('\r\n'));
   }
 
   /** A dimmed manager note such as `[exited with code 3]` or a restart separator. */
   note(text: string): void {
-    this.write(`\x1b[2m${text}\x1b[0m\r\n`);
+    this.writeAbove(`\x1b[2m${text}\x1b[0m`);
+  }
+
+  /** How many runs this terminal has shown (a separator goes before every run but the first). */
+  runs = 0;
+
+  private writeAbove(text: string): void {
+    this.write(this.line === '' ? `${text}\r\n` : `\r\x1b[K${text}\r\n${this.line}`);
   }
 
   dispose(): void {
@@ -129,9 +140,11 @@ export class InstanceTerminals implements vscode.Disposable {
   private watch(folder: FolderFormation): void {
     const formation = folder.formation;
     formation.on('started', (snapshot) => {
-      const existing = this.terminals.get(key(folder, snapshot.name));
-      if (existing) existing.pty.note(`──── ${new Date().toLocaleTimeString()} started again (pid ${snapshot.pid ?? '?'}) ────`);
-      else this.create(folder, snapshot.name, snapshot.type);
+      if (!this.terminals.has(key(folder, snapshot.name))) this.create(folder, snapshot.name, snapshot.type);
+    });
+    formation.on('running', (snapshot) => {
+      const pty = this.terminals.get(key(folder, snapshot.name))?.pty;
+      if (pty && pty.runs++ > 0) pty.note(`──── ${new Date().toLocaleTimeString()} started again (pid ${snapshot.pid ?? '?'}) ────`);
     });
     formation.on('output', (name, _type, lines) => this.terminals.get(key(folder, name))?.pty.lines(lines));
     formation.on('exit', (snapshot, status) => {

@@ -56,14 +56,35 @@ export function describeState(instance: ManagedInstanceSnapshot, now = Date.now(
   }
 }
 
+/** `45s`, `3m 05s`, `2h 04m`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
 /** Provides the tree; refreshes on every (debounced) model change. */
 export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ProcessNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
+  private countdown: NodeJS.Timeout | undefined;
+
   constructor(private readonly formations: Formations) {
-    this.subscription = formations.onDidChange(() => this.changed.fire(undefined));
+    this.subscription = formations.onDidChange(() => this.refresh());
+  }
+
+  /** Redraws; while something is restarting, again every second so "restarting in Ns" counts down. */
+  private refresh(): void {
+    this.changed.fire(undefined);
+    clearTimeout(this.countdown);
+    this.countdown = undefined;
+    if (this.formations.snapshot().some(({ instance }) => instance.state === 'restarting')) {
+      this.countdown = setTimeout(() => this.refresh(), 1000);
+    }
   }
 
   getChildren(node?: ProcessNode): ProcessNode[] {
@@ -88,6 +109,15 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
     return this.instanceItem(node);
   }
 
+  /** Tooltips are built when hovered, so uptime and the last exit are current. */
+  resolveTreeItem(item: vscode.TreeItem, node: ProcessNode): vscode.TreeItem {
+    if (node.kind === 'instance') {
+      const current = node.folder.formation.snapshot().find((i) => i.name === node.instance.name) ?? node.instance;
+      item.tooltip = this.instanceTooltip(node.folder, current);
+    }
+    return item;
+  }
+
   getParent(node: ProcessNode): ProcessNode | undefined {
     if (node.kind === 'instance') {
       const type = node.folder.config.procfile.types.find((t) => t.name === node.instance.type);
@@ -98,6 +128,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
   }
 
   dispose(): void {
+    clearTimeout(this.countdown);
     this.subscription.dispose();
     this.changed.dispose();
   }
@@ -119,7 +150,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
     const instances = folder.formation.snapshot().filter((i) => i.type === type.name);
     const running = instances.filter((i) => i.state === 'running').length;
     const item = new vscode.TreeItem(type.name, instances.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `type:${folder.folder.uri}:${type.name}`;
+    // A new id when instances appear, so VS Code shows the type expanded instead of keeping the
+    // collapsed state it had while empty.
+    item.id = `type:${folder.folder.uri}:${type.name}:${instances.length > 0 ? 'instances' : 'empty'}`;
     const port = instances[0]?.port ?? folder.config.config.basePort + 100 * type.slot;
     item.description = !type.runnable ? 'empty command — not started' : instances.length === 0 ? `scaled to 0 · :${port}` : `${running}/${instances.length} running · :${port}`;
     item.iconPath = new vscode.ThemeIcon(type.runnable ? 'layers' : 'warning', running > 0 ? new vscode.ThemeColor('testing.iconPassed') : undefined);
@@ -144,15 +177,15 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
     if (instance.changed) parts.push('changed — restart to apply');
     item.description = parts.join(' · ');
     item.contextValue = ContextValues.instance(instance.state);
-    item.tooltip = this.instanceTooltip(folder, instance);
     item.command = { title: 'Show Terminal', command: Commands.showTerminal, arguments: [{ kind: 'instance', folder, instance }] };
     return item;
   }
 
   private instanceTooltip(folder: FolderFormation, instance: ManagedInstanceSnapshot): vscode.MarkdownString {
     const tooltip = new vscode.MarkdownString(undefined, true);
-    const uptime = instance.state === 'running' && instance.startedAt !== undefined ? `${Math.round((Date.now() - instance.startedAt) / 1000)}s` : '—';
-    const lastExit = instance.signal ?? (instance.exitCode !== undefined ? `code ${instance.exitCode}` : '—');
+    const uptime = instance.state === 'running' && instance.startedAt !== undefined ? formatDuration(Date.now() - instance.startedAt) : '—';
+    const exit = instance.lastExit;
+    const lastExit = exit === undefined ? '—' : exit.signal !== undefined ? exit.signal : `code ${exit.code}`;
     const envFiles = folder.config.envFiles.filter((f) => f.found).map((f) => vscode.workspace.asRelativePath(f.path));
     tooltip.appendMarkdown(`**${instance.name}** — ${describeState(instance)}\n\n`);
     tooltip.appendCodeblock(instance.command, 'shellscript');

@@ -48,7 +48,10 @@ export function registerScaleCommands(context: vscode.ExtensionContext, formatio
     }),
     vscode.commands.registerCommand(Commands.scaleDown, async (input?: CommandInput) => {
       const target = await resolveTarget(formations, input, 'Remove an instance from which process type?', ['type']);
-      if (target) await scaleTo(target, Math.max(0, target.folder.formation.count(target.name) - 1));
+      if (!target) return;
+      const count = target.folder.formation.count(target.name);
+      if (count === 0) void vscode.window.showInformationMessage(`Procfile: ${target.name} is already scaled to 0.`);
+      else await scaleTo(target, count - 1);
     }),
     vscode.commands.registerCommand(Commands.saveFormation, async (input?: CommandInput) => {
       const folder = folderOf(formations, input);

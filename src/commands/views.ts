@@ -18,7 +18,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, formation
       if (!target) return;
       const terminal = terminals.get(target.folder, target.name);
       if (terminal) terminal.show();
-      else void vscode.window.showInformationMessage(`Procfile: ${target.name} has not started yet, so it has no terminal.`);
+      else void vscode.window.showInformationMessage(`Procfile: ${target.name} has no open terminal; one opens when ${target.name} starts.`);
     }),
     vscode.commands.registerCommand(Commands.showOutput, async (input?: CommandInput) => {
       const target = await resolveTarget(formations, input, 'Show the output of which process type?', ['type']);
@@ -37,11 +37,26 @@ export function registerViewCommands(context: vscode.ExtensionContext, formation
       if (!folder) return void vscode.window.showErrorMessage('Procfile: open a folder first.');
       const uri = vscode.Uri.joinPath(folder.uri, 'Procfile');
       const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
-      if (!exists) await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(scaffoldProcfile(await workspaceHints(folder.uri))));
+      if (!exists) {
+        const hints = await workspaceHints(folder.uri);
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(scaffoldProcfile(hints)));
+        if (hints.packageJson !== undefined && !isJson(hints.packageJson)) {
+          void vscode.window.showWarningMessage('Procfile: package.json is not valid JSON, so its scripts could not be used; the new Procfile is a commented template.');
+        }
+      }
       await vscode.window.showTextDocument(uri);
       await formations.refresh();
     }),
   );
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function workspaceHints(root: vscode.Uri) {

@@ -35,6 +35,8 @@ export interface InstanceSnapshot {
   startedAt: number | undefined;
   /** When a pending restart happens (state `restarting`). */
   restartAt: number | undefined;
+  /** How the previous run ended (kept while the next one runs), for tooltips and logs. */
+  lastExit: ExitStatus | undefined;
 }
 
 /** Receives what an instance does. `message` is a manager message about it (`started with pid 12`). */
@@ -106,8 +108,9 @@ export class Instance {
   private streak = 0;
   private stopRequested = false;
   private outputPaused = false;
-  private last: { pid: number | undefined; status: ExitStatus; startedAt: number | undefined; restartAt: number | undefined; restarts: number; gaveUp: boolean } = {
+  private last: { pid: number | undefined; status: ExitStatus; lastExit: ExitStatus | undefined; startedAt: number | undefined; restartAt: number | undefined; restarts: number; gaveUp: boolean } = {
     pid: undefined,
+    lastExit: undefined,
     status: { code: undefined, signal: undefined },
     startedAt: undefined,
     restartAt: undefined,
@@ -153,6 +156,7 @@ export class Instance {
       gaveUp: this.last.gaveUp,
       startedAt: this.last.startedAt,
       restartAt: this.last.restartAt,
+      lastExit: this.last.lastExit,
     };
   }
 
@@ -257,6 +261,7 @@ export class Instance {
     this.stopRequested = false;
     this.last.status = { code: undefined, signal: undefined };
     this.last.restartAt = undefined;
+    this.last.pid = undefined;
     this.setState('starting');
     const splitter = new LineSplitter((lines, partial) => this.observer.output(this, lines, partial), {
       partialDelayMs: this.options.partialDelayMs,
@@ -344,6 +349,7 @@ export class Instance {
     run.child.stdin?.destroy();
     this.run = undefined;
     this.last.status = status;
+    this.last.lastExit = neverRan ? undefined : status;
     if (!neverRan) this.observer.message(this, describeExit(status));
     this.observer.exit(this, status, this.stopRequested);
     if (this.stopRequested) {

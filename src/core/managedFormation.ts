@@ -178,6 +178,9 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     const runnable = new Set(config.types.filter((t) => t.runnable).map((t) => t.name));
     for (const name of [...this.counts.keys()]) if (!config.types.some((t) => t.name === name)) this.counts.delete(name);
     const gone = this.supervisor.instances().filter((i) => !runnable.has(i.spec.type) || i.spec.index > this.count(i.spec.type));
+    for (const instance of gone) {
+      if (!runnable.has(instance.spec.type)) this.emit('message', instance.name, `${instance.spec.type} is no longer in the Procfile; stopping ${instance.name}`);
+    }
     await Promise.all(gone.map((i) => this.supervisor.remove(i.name)));
     this.supervisor.configure(this.supervisorOptions());
     this.syncInstances();
