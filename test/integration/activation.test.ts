@@ -1,6 +1,6 @@
 /**
  * The extension is installed in the host, activates, and the window has the fixture workspace
- * (test/fixtures/workspace: a Procfile with `web`, `worker` and `crash`, `crash` scaled to 0 by the
+ * (test/fixtures/workspace: a Procfile with `web`, `worker`, `crash` and `echo`, the last two scaled to 0 by the
  * fixture's .vscode/settings.json) open. `activate()` returns the documented API.
  */
 import assert from 'node:assert/strict';
