@@ -2,11 +2,10 @@
  * One running instance (`web.1`): spawns its command, frames its output, answers its exit, stops its
  * whole process group. The state machine behind every view of an instance (CLI, tree, terminal).
  */
-import { execa } from 'execa';
 import { decideAfterExit, describeExit, type ExitStatus, MAX_RESTARTS, type RestartPolicy } from './exitPolicy';
 import type { InstanceSpec } from './formation';
 import { LineSplitter } from './lineSplitter';
-import { shellScript } from './shellCommand';
+import { spawnShell } from './shellCommand';
 import { groupMembers, signalGroup, waitForGroupEmpty } from './processGroup';
 
 /**
@@ -69,24 +68,6 @@ export interface InstanceOptions {
 const DRAIN_MS = 500;
 /** After SIGKILL, how long (ms) to wait for the group to disappear. */
 const KILL_WAIT_MS = 2000;
-
-/** Runs a command as `shell -c` (see {@link shellScript}) in its own process group (`detached`), with
- * its own stdin pipe (never the manager's) and output read as it comes (`buffer: false`). */
-function spawnShell(shell: string, command: string, cwd: string, env: Record<string, string>) {
-  return execa(shell, ['-c', shellScript(command)], {
-    cwd,
-    env,
-    extendEnv: false,
-    detached: true,
-    buffer: false,
-    cleanup: false,
-    reject: false,
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    encoding: 'buffer',
-  });
-}
 
 interface Run {
   child: ReturnType<typeof spawnShell>;

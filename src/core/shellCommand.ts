@@ -1,3 +1,5 @@
+import { execa } from 'execa';
+
 /**
  * The script an instance's shell runs. Each instance runs as `/bin/sh -c SCRIPT` so Procfile
  * commands keep their shell meaning (`$PORT`, `&&`, pipes), as in Foreman.
@@ -29,4 +31,22 @@ export function isSimpleCommand(command: string): boolean {
  */
 export function shellScript(command: string): string {
   return `exec 2>&1\n${isSimpleCommand(command) ? `exec ${command}` : command}`;
+}
+
+/** Runs a command as `shell -c` (see {@link shellScript}) in its own process group (`detached`), with
+ * its own stdin pipe (never the manager's) and output read as it comes (`buffer: false`). */
+export function spawnShell(shell: string, command: string, cwd: string, env: Record<string, string>) {
+  return execa(shell, ['-c', shellScript(command)], {
+    cwd,
+    env,
+    extendEnv: false,
+    detached: true,
+    buffer: false,
+    cleanup: false,
+    reject: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    encoding: 'buffer',
+  });
 }
