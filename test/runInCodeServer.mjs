@@ -191,11 +191,18 @@ async function runWindow(tools, run) {
   }
 }
 
-async function main() {
+/**
+ * Runs the runs that `envVar` selects (comma-separated names; all when unset) one after another with
+ * `runOne(tools, run)`, reports each, keeps the temp folder of a failed one, and prints the summed
+ * line `N passed, N failed`. A run with a problem counts as failed even when no test failed.
+ *
+ * @returns the exit status: 0 when everything passed
+ */
+export async function runSelected(all, envVar, runOne, { keptWhat = 'logs', after } = {}) {
   const tools = await ensureTestTools();
-  const wanted = process.env.FORMATION_TEST_RUNS?.split(',').map((s) => s.trim()).filter(Boolean);
-  const runs = wanted ? RUNS.filter((run) => wanted.includes(run.name)) : RUNS;
-  if (runs.length === 0) throw new Error(`no run named ${wanted.join(', ')}; runs: ${RUNS.map((r) => r.name).join(', ')}`);
+  const wanted = process.env[envVar]?.split(',').map((s) => s.trim()).filter(Boolean);
+  const runs = wanted ? all.filter((run) => wanted.includes(run.name)) : all;
+  if (runs.length === 0) throw new Error(`no run named ${wanted.join(', ')}; runs: ${all.map((r) => r.name).join(', ')}`);
   let passed = 0;
   let failed = 0;
   for (const run of runs) {
@@ -205,13 +212,14 @@ async function main() {
     failed += result.failed;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (result.problem) {
-      if (result.failed === 0) failed += 1; // a broken run counts as a failure even with no failed test
-      say(`${run.name}: FAILED in ${seconds} s: ${result.problem} (logs kept in ${result.tmp})`);
+      if (result.failed === 0) failed += 1;
+      say(`${run.name}: FAILED in ${seconds} s: ${result.problem} (${keptWhat} kept in ${result.tmp})`);
     } else {
       say(`${run.name}: ${result.passed} passed, ${result.failed} failed in ${seconds} s`);
       rmSync(result.tmp, { recursive: true, force: true, maxRetries: 3 });
     }
   }
+  after?.();
   say(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
@@ -229,7 +237,7 @@ export function stopOnSignals() {
 // Run only as a script: test/e2e/runUi.mjs imports the helpers above.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   stopOnSignals();
-  main().then(
+  runSelected(RUNS, 'FORMATION_TEST_RUNS', runOne).then(
     (code) => { process.exitCode = code; },
     (error) => {
       say(`error: ${error.message}`);

@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
-import { ensureTestTools, runBounded } from '../../scripts/test-tools.mjs';
-import { CHROMIUM_ARGS, cleanups, killGroup, processesWith, sleep, startServer, stopOnSignals, within } from '../runInCodeServer.mjs';
+import { runBounded } from '../../scripts/test-tools.mjs';
+import { CHROMIUM_ARGS, cleanups, killGroup, processesWith, runSelected, sleep, startServer, stopOnSignals, within } from '../runInCodeServer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = join(root, 'test', 'fixtures', 'workspace');
@@ -348,34 +348,11 @@ async function runWindow(tools, win) {
   return result;
 }
 
-async function main() {
-  const tools = await ensureTestTools();
-  const wanted = process.env.FORMATION_UI_RUNS?.split(',').map((s) => s.trim()).filter(Boolean);
-  const windows = wanted ? WINDOWS.filter((w) => wanted.includes(w.name)) : WINDOWS;
-  if (windows.length === 0) throw new Error(`no UI run named ${wanted.join(', ')}; runs: ${WINDOWS.map((w) => w.name).join(', ')}`);
-  let passed = 0;
-  let failed = 0;
-  for (const win of windows) {
-    const started = Date.now();
-    const result = await runWindow(tools, win);
-    passed += result.passed;
-    failed += result.failed;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (result.problem) {
-      if (result.failed === 0) failed += 1; // a broken window counts as a failure even with no failed step
-      say(`${win.name}: FAILED in ${seconds} s: ${result.problem} (logs and screenshots kept in ${result.tmp})`);
-    } else {
-      say(`${win.name}: ${result.passed} passed, ${result.failed} failed in ${seconds} s`);
-      rmSync(result.tmp, { recursive: true, force: true, maxRetries: 3 });
-    }
-  }
-  if (saveScreenshots) say(`screenshots written to ${screenshotDir}`);
-  say(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
 stopOnSignals();
-main().then(
+runSelected(WINDOWS, 'FORMATION_UI_RUNS', runWindow, {
+  keptWhat: 'logs and screenshots',
+  after: () => saveScreenshots && say(`screenshots written to ${screenshotDir}`),
+}).then(
   (code) => { process.exitCode = code; },
   (error) => {
     say(`error: ${error.message}`);
