@@ -20,6 +20,8 @@ export interface FolderConfig {
   /** Names set by `procfile.env` (overriding everything else). */
   overriddenNames: string[];
   stopTimeoutS: number;
+  /** `procfile.outputTimestamps`: prefix output channel lines with `HH:MM:SS`. */
+  outputTimestamps: boolean;
 }
 
 /** The Procfile a folder runs: `procfile.path`, else `Procfile.dev` if present, else `Procfile`. */
@@ -70,6 +72,7 @@ export async function readFolderConfig(folder: vscode.WorkspaceFolder, procfileU
     envFiles: loaded.files,
     overriddenNames: Object.keys(explicit),
     stopTimeoutS,
+    outputTimestamps: settings.get<boolean>(Settings.outputTimestamps) ?? false,
     config: {
       root,
       types: procfile.types,

@@ -4,7 +4,7 @@
  * gave up, problems). A crash shows a notification with "Show Output" and "Restart".
  */
 import * as vscode from 'vscode';
-import { Commands, Settings } from './constants';
+import { Commands } from './constants';
 import type { FolderFormation } from './folderFormation';
 import type { Formations } from './formations';
 
@@ -53,8 +53,8 @@ export class OutputChannels implements vscode.Disposable {
   private watch(folder: FolderFormation): void {
     const formation = folder.formation;
     formation.on('output', (name, type, lines) => {
-      const stamped = vscode.workspace.getConfiguration(Settings.section, folder.folder.uri).get<boolean>(Settings.outputTimestamps);
-      const prefix = stamped ? `${new Date().toTimeString().slice(0, 8)} ${name} | ` : `${name} | `;
+      // Read from the folder's config (re-read when settings change), not per batch of output.
+      const prefix = folder.config.outputTimestamps ? `${new Date().toTimeString().slice(0, 8)} ${name} | ` : `${name} | `;
       this.channel(folder, type).append(lines.map((line) => prefix + stripAnsi(line)).join('\n') + '\n');
     });
     formation.on('message', (name, text) => {

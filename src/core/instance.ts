@@ -36,6 +36,9 @@ export interface InstanceSnapshot {
   restartAt: number | undefined;
   /** How the previous run ended (kept while the next one runs), for tooltips and logs. */
   lastExit: ExitStatus | undefined;
+  /** The command, environment or PORT for the next run differ from the running one's (files or
+   * settings changed while it ran); a restart applies them. */
+  changed: boolean;
 }
 
 /** Receives what an instance does. `message` is a manager message about it (`started with pid 12`). */
@@ -68,6 +71,13 @@ export interface InstanceOptions {
 const DRAIN_MS = 500;
 /** After SIGKILL, how long (ms) to wait for the group to disappear. */
 const KILL_WAIT_MS = 2000;
+
+/** True when two run configurations would start a different process (command, PORT or environment). */
+function differs(a: { spec: InstanceSpec; options: InstanceOptions }, b: { spec: InstanceSpec; options: InstanceOptions }): boolean {
+  if (a.spec.command !== b.spec.command || a.spec.port !== b.spec.port || a.options.cwd !== b.options.cwd) return true;
+  const keys = Object.keys(a.options.env);
+  return keys.length !== Object.keys(b.options.env).length || keys.some((key) => a.options.env[key] !== b.options.env[key]);
+}
 
 interface Run {
   child: ReturnType<typeof spawnShell>;
@@ -138,6 +148,7 @@ export class Instance {
       startedAt: this.last.startedAt,
       restartAt: this.last.restartAt,
       lastExit: this.last.lastExit,
+      changed: this.pending !== undefined && differs(this.pending, { spec: this.specValue, options: this.options }),
     };
   }
 

@@ -5,10 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ExitStatus, RestartPolicy } from './exitPolicy';
-import { expandFormation, type InstanceSpec, MAX_INSTANCES } from './formation';
+import { expandFormation, MAX_INSTANCES } from './formation';
 import type { Instance, InstanceSnapshot } from './instance';
 import type { ProcessType } from './procfile';
-import { instanceEnvironment, Supervisor, type SupervisorOptions } from './supervisor';
+import { Supervisor, type SupervisorOptions } from './supervisor';
 
 /** Everything that decides what runs. Rebuilt by the adapter from files and settings. */
 export interface FormationConfig {
@@ -27,11 +27,8 @@ export interface FormationConfig {
   timeScale?: number;
 }
 
-/** An instance as the editor shows it. `changed`: its command, env or PORT differs from the files
- * now; a restart applies it. */
-export interface ManagedInstanceSnapshot extends InstanceSnapshot {
-  changed: boolean;
-}
+/** An instance as the editor shows it (`changed`: a restart would apply new files or settings). */
+export type ManagedInstanceSnapshot = InstanceSnapshot;
 
 /** Events of a {@link ManagedFormation}; `change` fires on any state, count or config change. */
 export interface ManagedFormationEvents {
@@ -56,8 +53,6 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
   private supervisor: Supervisor;
   /** Live counts per type, starting from the config's. */
   private readonly counts = new Map<string, number>();
-  /** Spec each instance was started with, to tell when the files changed under it. */
-  private readonly runningSpecs = new Map<string, { command: string; port: number; env: string }>();
 
   constructor(private config: FormationConfig) {
     super();
@@ -86,8 +81,7 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     const order = new Map(this.config.types.map((t, i) => [t.name, i]));
     return this.supervisor
       .snapshot()
-      .sort((a, b) => (order.get(a.type) ?? 1e9) - (order.get(b.type) ?? 1e9) || a.index - b.index)
-      .map((s) => ({ ...s, changed: this.isChanged(s) }));
+      .sort((a, b) => (order.get(a.type) ?? 1e9) - (order.get(b.type) ?? 1e9) || a.index - b.index);
   }
 
   /** Starts every instance of every type (per the counts). */
@@ -211,22 +205,6 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     return this.supervisor.instances().filter((i) => i.spec.type === target);
   }
 
-  private isChanged(snapshot: InstanceSnapshot): boolean {
-    const started = this.runningSpecs.get(snapshot.name);
-    if (!started || !['starting', 'running', 'restarting', 'stopping'].includes(snapshot.state)) return false;
-    const current = this.currentSpec(snapshot.type, snapshot.index);
-    return !current || current.command !== started.command || current.port !== started.port || current.env !== started.env;
-  }
-
-  private currentSpec(type: string, index: number): { command: string; port: number; env: string } | undefined {
-    const spec = expandFormation(this.config.types, new Map([[type, index]]), this.config.basePort).find((s) => s.index === index);
-    return spec && { command: spec.command, port: spec.port, env: this.envKey(spec) };
-  }
-
-  private envKey(spec: InstanceSpec): string {
-    return JSON.stringify(Object.entries(instanceEnvironment(this.config.env, spec, false)).sort());
-  }
-
   private supervisorOptions(): SupervisorOptions {
     const { root, env, stopTimeouts, restart, timeScale } = this.config;
     return { cwd: root, env, stopTimeouts, restart, timeScale, forceColor: true };
@@ -235,11 +213,7 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
   private createSupervisor(): Supervisor {
     const supervisor = new Supervisor(this.supervisorOptions());
     supervisor.on('state', (snapshot) => {
-      if (snapshot.state === 'starting') {
-        const spec = supervisor.get(snapshot.name)?.spec;
-        if (spec) this.runningSpecs.set(spec.name, { command: spec.command, port: spec.port, env: this.envKey(spec) });
-        this.emit('started', snapshot);
-      }
+      if (snapshot.state === 'starting') this.emit('started', snapshot);
       if (snapshot.state === 'running') this.emit('running', snapshot);
       this.emit('change');
     });
