@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutNpmRunEnv } from './npm-env.mjs';
 
 export const NODE_VERSION = '24';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -103,6 +104,7 @@ export async function ensureTestTools(paths = toolPaths(), { browser = true } = 
     npmProject(paths.tools, 'formation-test-tools');
     await runBounded('npm', ['install', ...npmOptions, `node@${NODE_VERSION}`, `playwright-core@${PLAYWRIGHT_VERSION}`], {
       cwd: paths.tools,
+      env: withoutNpmRunEnv(process.env),
       timeoutMs: INSTALL_TIMEOUT_MS,
     });
   }
@@ -111,7 +113,7 @@ export async function ensureTestTools(paths = toolPaths(), { browser = true } = 
     log(`installing code-server@${CODE_SERVER_VERSION} into ${paths.codeServer} (builds native modules, ~90 s)`);
     npmProject(paths.codeServer, 'formation-code-server');
     const env = {
-      ...process.env,
+      ...withoutNpmRunEnv(process.env),
       PATH: [dirname(paths.node), process.env.PATH].join(delimiter),
       npm_config_nodedir: nodeHeadersDir(paths),
       NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt',
