@@ -23,6 +23,8 @@ export interface ProcfileInstanceSnapshot {
   signal: string | null;
   restarts: number;
   gaveUp: boolean;
+  /** Runs under a debugger (a `procfile` debug session). */
+  debugging: boolean;
 }
 
 /** The extension's public API. */
@@ -47,6 +49,7 @@ export function createApi(formations: Formations): ProcfileFormationApi {
         signal: instance.signal ?? null,
         restarts: instance.restarts,
         gaveUp: instance.gaveUp,
+        debugging: instance.debugging,
       })),
     onDidChange: formations.onDidChange,
   };

@@ -21,6 +21,7 @@ export const Commands = {
   saveFormation: 'procfile.saveFormation',
   createProcfile: 'procfile.createProcfile',
   showLog: 'procfile.showLog',
+  debug: 'procfile.debug',
 } as const;
 
 /** View container and view ids. */
@@ -46,7 +47,8 @@ export const ContextKeys = {
 export const ContextValues = {
   folder: 'procfile.folder',
   type: (running: boolean) => (running ? 'procfile.type.running' : 'procfile.type.stopped'),
-  instance: (state: string) => `procfile.instance.${state}`,
+  /** `procfile.instance.running`, or `procfile.instance.running.debugging` while debugged. */
+  instance: (state: string, debugging = false) => `procfile.instance.${state}${debugging ? '.debugging' : ''}`,
   problem: 'procfile.problem',
 } as const;
 
@@ -62,10 +64,14 @@ export const Settings = {
   restart: 'restart',
   autoStart: 'autoStart',
   outputTimestamps: 'outputTimestamps',
+  debugRecipes: 'debugRecipes',
 } as const;
 
 /** Settings that decide what runs: restricted in untrusted workspaces. */
-export const RUN_SETTINGS = [Settings.path, Settings.envFiles, Settings.env, Settings.basePort, Settings.formation, Settings.stopTimeout, Settings.restart, Settings.autoStart];
+export const RUN_SETTINGS = [Settings.path, Settings.envFiles, Settings.env, Settings.basePort, Settings.formation, Settings.stopTimeout, Settings.restart, Settings.autoStart, Settings.debugRecipes];
+
+/** The debug type of launch.json configurations that debug one instance (`"type": "procfile"`). */
+export const DEBUG_TYPE = 'procfile';
 
 /** Workspace-state key for the live counts, per folder URI. */
 export const FORMATION_STATE_KEY = 'procfile.formation.counts';

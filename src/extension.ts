@@ -8,6 +8,7 @@ import { createApi, type ProcfileFormationApi } from './api';
 import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerScaleCommands } from './commands/scale';
 import { registerViewCommands } from './commands/views';
+import { registerDebugging } from './debugging';
 import { Commands, Settings, Views } from './constants';
 import { OrphanRegistry } from './core/orphans';
 import { Formations } from './formations';
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Procfi
   registerScaleCommands(context, formations);
   registerViewCommands(context, formations, terminals, channels);
   registerStatusBar(context, formations);
+  registerDebugging(context, formations, channels.log);
   channels.registerShowLog(context);
   if (leftovers.length > 0) channels.log.warn(`stopped ${leftovers.join(', ')}, left running by a previous session`);
   await formations.refresh();

@@ -169,14 +169,14 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
   private instanceItem({ folder, instance }: InstanceNode): vscode.TreeItem {
     const item = new vscode.TreeItem(instance.name, vscode.TreeItemCollapsibleState.None);
     item.id = `instance:${folder.folder.uri}:${instance.name}`;
-    const [icon, color] = STATE_ICONS[instance.state];
+    const [icon, color] = instance.debugging && instance.state === 'running' ? ['debug-alt', 'debugIcon.startForeground'] : STATE_ICONS[instance.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    const parts = [describeState(instance)];
+    const parts = [instance.debugging ? `${describeState(instance)} · debugging` : describeState(instance)];
     if (instance.pid !== undefined && ['running', 'starting', 'stopping'].includes(instance.state)) parts.push(`pid ${instance.pid}`);
     parts.push(`:${instance.port}`);
     if (instance.changed) parts.push('changed — restart to apply');
     item.description = parts.join(' · ');
-    item.contextValue = ContextValues.instance(instance.state);
+    item.contextValue = ContextValues.instance(instance.state, instance.debugging);
     item.command = { title: 'Show Terminal', command: Commands.showTerminal, arguments: [{ kind: 'instance', folder, instance }] };
     return item;
   }

@@ -3,6 +3,7 @@
  * whole process group. The state machine behind every view of an instance (CLI, tree, terminal).
  */
 import { decideAfterExit, describeExit, type ExitStatus, MAX_RESTARTS, type RestartPolicy } from './exitPolicy';
+import type { DebugLaunch } from './debug';
 import type { InstanceSpec } from './formation';
 import { LineSplitter } from './lineSplitter';
 import { spawnShell } from './shellCommand';
@@ -39,6 +40,9 @@ export interface InstanceSnapshot {
   /** The command, environment or PORT for the next run differ from the running one's (files or
    * settings changed while it ran); a restart applies them. */
   changed: boolean;
+  /** Runs under a debugger (see {@link Instance.debug}); kept across automatic restarts until the
+   * debug session ends or the user stops the instance. */
+  debugging: boolean;
 }
 
 /** Receives what an instance does. `message` is a manager message about it (`started with pid 12`). */
@@ -99,6 +103,8 @@ export class Instance {
   private streak = 0;
   private stopRequested = false;
   private outputPaused = false;
+  /** How runs start while the instance is debugged. */
+  private debugLaunch: DebugLaunch | undefined;
   private last: { pid: number | undefined; status: ExitStatus; lastExit: ExitStatus | undefined; startedAt: number | undefined; restartAt: number | undefined; restarts: number; gaveUp: boolean } = {
     pid: undefined,
     lastExit: undefined,
@@ -149,6 +155,7 @@ export class Instance {
       restartAt: this.last.restartAt,
       lastExit: this.last.lastExit,
       changed: this.pending !== undefined && differs(this.pending, { spec: this.specValue, options: this.options }),
+      debugging: this.debugLaunch !== undefined,
     };
   }
 
@@ -181,6 +188,11 @@ export class Instance {
    */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.cancelRestart();
+    if (this.debugLaunch !== undefined) {
+      // Stopping ends debugging: nothing returns the instance to a normal run afterwards.
+      this.debugLaunch = undefined;
+      this.observer.state(this);
+    }
     const run = this.run;
     if (run === undefined) {
       if (this.stateValue === 'restarting') this.setState('stopped');
@@ -198,6 +210,34 @@ export class Instance {
 
   /** Stops (if running) and starts again. */
   async restart(): Promise<void> {
+    await this.stop();
+    this.start();
+  }
+
+  /**
+   * Restarts this instance under a debugger: stops the current run (if any) and starts again with
+   * `launch` applied to its command and environment, at this and every automatic restart, until
+   * {@link endDebug} or a stop. Name, PORT and the rest of the environment stay the same; the
+   * supervisor keeps owning the process and its output.
+   */
+  async debug(launch: DebugLaunch): Promise<void> {
+    await this.stop();
+    this.debugLaunch = launch;
+    this.start();
+  }
+
+  /**
+   * Ends debugging: when the instance is running (or about to restart), it restarts without the
+   * debug launch; when it was stopped meanwhile, it stays stopped. No-op when not debugging.
+   */
+  async endDebug(): Promise<void> {
+    if (this.debugLaunch === undefined) return;
+    const live = this.run !== undefined || this.restartTimer !== undefined;
+    if (!live) {
+      this.debugLaunch = undefined;
+      this.observer.state(this);
+      return;
+    }
     await this.stop();
     this.start();
   }
@@ -258,7 +298,8 @@ export class Instance {
     const splitter = new LineSplitter((lines, partial) => this.observer.output(this, lines, partial), {
       partialDelayMs: this.options.partialDelayMs,
     });
-    const child = spawnShell(this.options.shell ?? '/bin/sh', this.spec.command, this.options.cwd, this.options.env);
+    const launched = this.debugLaunch ? this.debugLaunch({ command: this.spec.command, env: this.options.env }) : { command: this.spec.command, env: this.options.env };
+    const child = spawnShell(this.options.shell ?? '/bin/sh', launched.command, this.options.cwd, launched.env);
     const startedAt = Date.now();
     let exitSeen = false;
     let finish!: () => void;

@@ -4,6 +4,7 @@
  * environment or PORT changed all happen here, so the VS Code adapter stays thin. No `vscode`.
  */
 import { EventEmitter } from 'node:events';
+import type { DebugLaunch } from './debug';
 import type { ExitStatus, RestartPolicy } from './exitPolicy';
 import { expandFormation, MAX_INSTANCES } from './formation';
 import type { Instance, InstanceSnapshot } from './instance';
@@ -128,6 +129,28 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     this.syncInstances();
     for (const instance of this.resolve(target)) instance.start();
     return instances.length > 0;
+  }
+
+  /**
+   * Restarts one instance under a debugger (see Instance.debug); every other instance keeps running
+   * undisturbed. Starting the instance does not start the rest of the formation.
+   * @returns false when no instance has that name
+   */
+  async debug(name: string, launch: DebugLaunch): Promise<boolean> {
+    const instance = this.supervisor.get(name);
+    if (!instance) return false;
+    this.syncInstances();
+    await instance.debug(launch);
+    return true;
+  }
+
+  /** Returns a debugged instance to a normal run (restarted without the debugger), unless it was
+   * stopped meanwhile. @returns false when no instance has that name */
+  async endDebug(name: string): Promise<boolean> {
+    const instance = this.supervisor.get(name);
+    if (!instance) return false;
+    await instance.endDebug();
+    return true;
   }
 
   /** Writes to one instance's stdin. @returns false when it is not running. */

@@ -5,7 +5,8 @@
  *
  *   ui    the extension loaded with only `extensionDevelopmentPath` (no test runner in the host):
  *         open the Procfile view, click Start on `web`, "Procfile: Scale…" from the palette → worker → 3,
- *         Start on `worker`, open `worker.3`'s terminal and read its heartbeat, "Procfile: Stop All" →
+ *         Start on `worker`, open `worker.3`'s terminal and read its heartbeat, click Debug on `web.1` →
+ *         the debug toolbar shows while web.1 answers, stop the session → web.1 runs normally, "Procfile: Stop All" →
  *         none of the run's processes left.
  *   vsix  `npm run package`, then the .vsix installed with `entry.js --install-extension` into a fresh
  *         code-server opened WITHOUT extensionDevelopmentPath: the view shows `web`, Start runs it (HTTP
@@ -175,7 +176,7 @@ const UI_STEPS = [
     const text = await wb.waitForRowText('web.1', /running/);
     if (!/:5700/.test(text)) throw new Error(`web.1 row says "${text}"`);
     const body = await until('web.1 answers HTTP on :5700', async () => (await fetch(`http://127.0.0.1:${ctx.basePort}/`)).text());
-    if (!/^web \d+ on 5700/.test(body)) throw new Error(`web.1 answered "${body}"`);
+    if (!/^web\.1 \d+ on 5700/.test(body)) throw new Error(`web.1 answered "${body}"`);
   }],
   ['"Procfile: Scale…" asks for the type, then the count', async (wb) => {
     await wb.runFromPalette('Procfile: Scale…');
@@ -230,6 +231,25 @@ const UI_STEPS = [
     await sleep(1_200); // one more heartbeat for the picture
     await wb.screenshot('terminal-worker');
   }],
+  ['clicking Debug on web.1 restarts it under the debugger: the debug toolbar shows, web keeps answering', async (wb, ctx) => {
+    const before = /pid (\d+)/.exec(await wb.rowText('web.1'))[1];
+    await wb.clickInline('web.1', 'Debug');
+    const toolbar = wb.page.locator('.debug-toolbar');
+    await toolbar.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await wb.openProcfileView(); // starting a session may have opened Run and Debug
+    const text = await wb.waitForRowText('web.1', /running · debugging · pid \d+/);
+    if (text.includes(`pid ${before}`)) throw new Error(`web.1 was not restarted: "${text}"`);
+    await wb.waitForRowText('worker', /3\/3 running/);
+    const body = await until('web.1 answers HTTP while debugged', async () => (await fetch(`http://127.0.0.1:${ctx.basePort}/`)).text());
+    if (!/^web\.1 \d+ on 5700/.test(body)) throw new Error(`web.1 answered "${body}"`);
+    await until('js-debug attached (a second session in the toolbar or call stack)', async () => /web\.1/.test(await wb.page.locator('.debug-toolbar').innerText().catch(() => '')) || (await wb.page.locator('.debug-toolbar .action-label[aria-label^="Stop"], .debug-toolbar .action-label[aria-label^="Disconnect"]').count()) > 0);
+    await sleep(800);
+    await wb.screenshot('debug-web');
+    await toolbar.locator('.action-label[aria-label^="Stop"], .action-label[aria-label^="Disconnect"]').first().click();
+    await toolbar.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+    await wb.openProcfileView();
+    await wb.waitForRowText('web.1', /^web\.1\s*running · pid \d+/);
+  }],
   ['"Procfile: Stop All" leaves none of the run\'s processes', async (wb, ctx) => {
     const before = instancePids(ctx.marker);
     if (before.length < 4) throw new Error(`expected at least 4 running instance processes, found ${before.length}`);
@@ -252,7 +272,7 @@ const VSIX_STEPS = [
     await wb.clickInline('web', 'Start');
     await wb.waitForRowText('web.1', /running/);
     const body = await until(`web.1 answers HTTP on :${ctx.basePort}`, async () => (await fetch(`http://127.0.0.1:${ctx.basePort}/`)).text());
-    if (!new RegExp(`^web \\d+ on ${ctx.basePort}`).test(body)) throw new Error(`web.1 answered "${body}"`);
+    if (!new RegExp(`^web\\.1 \\d+ on ${ctx.basePort}`).test(body)) throw new Error(`web.1 answered "${body}"`);
     await wb.runFromPalette('Procfile: Stop All');
     await until('every instance stopped', async () => instancePids(ctx.marker).length === 0, 15_000);
     await wb.waitForRowText('web.1', /stopped|exited/);

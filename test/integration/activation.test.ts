@@ -33,7 +33,7 @@ describe('Activation', () => {
     const snapshot = api.getSnapshot();
     assert.ok(Array.isArray(snapshot));
     for (const entry of snapshot) {
-      assert.deepEqual(Object.keys(entry).sort(), ['exitCode', 'folder', 'gaveUp', 'index', 'name', 'pid', 'port', 'restarts', 'signal', 'state', 'type']);
+      assert.deepEqual(Object.keys(entry).sort(), ['debugging', 'exitCode', 'folder', 'gaveUp', 'index', 'name', 'pid', 'port', 'restarts', 'signal', 'state', 'type']);
     }
   });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { alive, fixtureProcesses, httpGet, httpGetEventually, instance, sleep, terminalNamed, terminalNames, useFormation, waitFor, waitGone, waitRunning } from './helpers';
+import { alive, answeringPid, fixtureProcesses, httpGet, httpGetEventually, instance, processGroupOf, sleep, terminalNamed, terminalNames, useFormation, waitFor, waitGone, waitRunning } from './helpers';
 
 describe('Formation', function () {
   this.timeout(40_000);
@@ -37,7 +37,8 @@ describe('Formation', function () {
     assert.equal(web.port, base);
     assert.equal(worker.port, base + 100);
     assert.notEqual(web.pid, worker.pid);
-    assert.match(await httpGetEventually(base), new RegExp(`^web ${web.pid} on ${base}\\n$`));
+    // web runs `npm start` (sh → npm → sh → node): the answering process is in web.1's process group.
+    assert.equal(processGroupOf(answeringPid(await httpGetEventually(base), 'web.1', base)), web.pid);
     // The PIDs are the real processes, each the leader of its own group, run in the fixture folder
     // with PORT and PS set.
     const processes = fixtureProcesses();
@@ -50,7 +51,7 @@ describe('Formation', function () {
       assert.ok(environ.includes(`PS=${entry.name}`), `${entry.name} has PS=${entry.name}`);
       assert.ok(processes.some((p) => p.pid === entry.pid));
     }
-    assert.deepEqual(processes.map((p) => p.ps).sort(), ['web.1', 'worker.1']);
+    assert.deepEqual([...new Set(processes.map((p) => p.ps))].sort(), ['web.1', 'worker.1']);
   });
 
   it('sends output to a terminal per instance and to the type’s output channel', async () => {
@@ -79,13 +80,13 @@ describe('Formation', function () {
     const { api, base } = context;
     await vscode.commands.executeCommand('procfile.start', { process: 'web.1' });
     const [first] = await waitRunning(api, ['web.1']);
-    assert.match(await httpGetEventually(base), new RegExp(`^web ${first.pid} `));
+    assert.equal(processGroupOf(answeringPid(await httpGetEventually(base), 'web.1', base)), first.pid);
     assert.equal(instance(api, 'worker.1')?.state, 'stopped', 'starting web.1 leaves worker.1 alone');
 
     await vscode.commands.executeCommand('procfile.restart', { process: 'web.1' });
     const [second] = await waitFor(api, 'web.1 running with a new PID', (s) => s.some((i) => i.name === 'web.1' && i.state === 'running' && i.pid !== null && i.pid !== first.pid)).then((s) => s.filter((i) => i.name === 'web.1'));
     await waitGone([first.pid!]);
-    assert.match(await httpGetEventually(base), new RegExp(`^web ${second.pid} `));
+    assert.equal(processGroupOf(answeringPid(await httpGetEventually(base), 'web.1', base)), second.pid);
     assert.equal(second.restarts, 0, 'a restart the user asks for is not an automatic restart');
 
     await vscode.commands.executeCommand('procfile.stop', { process: 'web.1' });
@@ -172,7 +173,8 @@ describe('Formation', function () {
       before.every((b) => s.some((i) => i.name === b.name && i.state === 'running' && i.pid !== null && i.pid !== b.pid)),
     );
     await waitGone(before.map((b) => b.pid!));
-    assert.deepEqual(fixtureProcesses().map((p) => p.pid).sort(), after.map((i) => i.pid).sort());
+    // Every process left belongs to one of the new groups (web.1 is npm → sh → node, all in its group).
+    assert.deepEqual([...new Set(fixtureProcesses().map((p) => processGroupOf(p.pid)))].sort(), after.map((i) => i.pid).sort());
   });
 
   it('Stop All leaves zero processes, with several instances of each type running', async () => {
@@ -182,8 +184,8 @@ describe('Formation', function () {
     try {
       await vscode.commands.executeCommand('procfile.startAll');
       const running = await waitRunning(api, ['web.1', 'web.2', 'worker.1', 'worker.2', 'worker.3']);
-      assert.match(await httpGetEventually(base + 1), /^web \d+ on \d+\n$/, 'web.2 answers on base+1');
-      assert.equal(fixtureProcesses().length, 5);
+      assert.match(await httpGetEventually(base + 1), /^web\.2 \d+ on \d+\n$/, 'web.2 answers on base+1');
+      assert.deepEqual([...new Set(fixtureProcesses().map((p) => processGroupOf(p.pid)))].sort(), running.map((r) => r.pid).sort());
       await vscode.commands.executeCommand('procfile.stopAll');
       // The command resolves once everything is down.
       assert.deepEqual(fixtureProcesses(), []);

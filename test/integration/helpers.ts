@@ -88,6 +88,19 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** The process group of a live process (field 5 of /proc/PID/stat). */
+export function processGroupOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+/** The PID in the fixture web server's answer (`web.1 <pid> on <port>`), checking name and port. */
+export function answeringPid(body: string, name: string, port: number): number {
+  const match = new RegExp(`^${name.replace('.', '\\.')} (\\d+) on ${port}\\n$`).exec(body);
+  assert.ok(match, `unexpected answer from ${name} on :${port}: ${JSON.stringify(body)}`);
+  return Number(match[1]);
+}
+
 /** Waits until none of `pids` is alive. */
 export async function waitGone(pids: number[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -23,7 +23,7 @@ describe('Untrusted workspace', function () {
     assert.ok(snapshot.every((i) => i.state === 'stopped' && i.pid === null), JSON.stringify(snapshot));
   });
 
-  it('starts nothing: Start All, Start, Restart All, Restart, Scale', async () => {
+  it('starts nothing: Start All, Start, Restart All, Restart, Scale, Debug', async () => {
     const api = await activateApi();
     await vscode.commands.executeCommand('procfile.startAll');
     await vscode.commands.executeCommand('procfile.start', { process: 'web' });
@@ -31,6 +31,10 @@ describe('Untrusted workspace', function () {
     await vscode.commands.executeCommand('procfile.restartAll');
     await vscode.commands.executeCommand('procfile.restart', { process: 'web.1' });
     await vscode.commands.executeCommand('procfile.scale', { process: 'worker', count: 2 });
+    assert.equal(await vscode.commands.executeCommand('procfile.debug', { process: 'web.1' }), false, 'Debug refuses');
+    // launch.json / F5 go through the provider, which refuses too.
+    assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { type: 'procfile', request: 'launch', name: 'Debug web', process: 'web' }), false);
+    assert.equal(vscode.debug.activeDebugSession, undefined, 'no debug session');
     try {
       // Anything spawned would show within this time.
       for (let i = 0; i < 20; i++) {
