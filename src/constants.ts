@@ -22,6 +22,7 @@ export const Commands = {
   createProcfile: 'procfile.createProcfile',
   showLog: 'procfile.showLog',
   debug: 'procfile.debug',
+  openEnvFile: 'procfile.openEnvFile',
 } as const;
 
 /** View container and view ids. */
@@ -50,6 +51,7 @@ export const ContextValues = {
   /** `procfile.instance.running`, or `procfile.instance.running.debugging` while debugged. */
   instance: (state: string, debugging = false) => `procfile.instance.${state}${debugging ? '.debugging' : ''}`,
   problem: 'procfile.problem',
+  envFile: 'procfile.envFile',
 } as const;
 
 /** Setting names under the `procfile.` section. */
@@ -72,6 +74,12 @@ export const RUN_SETTINGS = [Settings.path, Settings.envFiles, Settings.env, Set
 
 /** The debug type of launch.json configurations that debug one instance (`"type": "procfile"`). */
 export const DEBUG_TYPE = 'procfile';
+
+/** The task type of `tasks.json` entries that run one process type (`"type": "procfile"`). */
+export const TASK_TYPE = 'procfile';
+
+/** The language id of Procfiles (files named `Procfile` and `Procfile.*`). */
+export const LANGUAGE_ID = 'procfile';
 
 /** Workspace-state key for the live counts, per folder URI. */
 export const FORMATION_STATE_KEY = 'procfile.formation.counts';

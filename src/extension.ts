@@ -9,6 +9,8 @@ import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerScaleCommands } from './commands/scale';
 import { registerViewCommands } from './commands/views';
 import { registerDebugging } from './debugging';
+import { registerProcfileLanguage } from './language/procfileLanguage';
+import { registerTasks } from './tasks';
 import { Commands, Settings, Views } from './constants';
 import { OrphanRegistry } from './core/orphans';
 import { Formations } from './formations';
@@ -37,6 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Procfi
   registerViewCommands(context, formations, terminals, channels);
   registerStatusBar(context, formations);
   registerDebugging(context, formations, channels.log);
+  registerProcfileLanguage(context, formations);
+  registerTasks(context, formations);
   channels.registerShowLog(context);
   if (leftovers.length > 0) channels.log.warn(`stopped ${leftovers.join(', ')}, left running by a previous session`);
   await formations.refresh();

@@ -4,14 +4,15 @@
  */
 import * as vscode from 'vscode';
 import { Commands, ContextValues } from './constants';
+import type { EnvFileReport } from './core/environment';
 import type { InstanceState } from './core/instance';
 import type { ManagedInstanceSnapshot } from './core/managedFormation';
 import type { ProcessType } from './core/procfile';
 import type { FolderFormation } from './folderFormation';
 import type { Formations } from './formations';
 
-/** A tree node: a folder, a process type, or an instance. Commands receive these from menus. */
-export type ProcessNode = FolderNode | TypeNode | InstanceNode;
+/** A tree node: a folder, a process type, an instance, or an env file in use. Commands receive these from menus. */
+export type ProcessNode = FolderNode | TypeNode | InstanceNode | EnvFileNode;
 
 export interface FolderNode {
   kind: 'folder';
@@ -21,6 +22,12 @@ export interface TypeNode {
   kind: 'type';
   folder: FolderFormation;
   type: ProcessType;
+}
+/** An env file the formation reads (`procfile.envFiles`): opens on click, shows its problems. */
+export interface EnvFileNode {
+  kind: 'envFile';
+  folder: FolderFormation;
+  report: EnvFileReport;
 }
 export interface InstanceNode {
   kind: 'instance';
@@ -106,6 +113,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
   getTreeItem(node: ProcessNode): vscode.TreeItem {
     if (node.kind === 'folder') return this.folderItem(node);
     if (node.kind === 'type') return this.typeItem(node);
+    if (node.kind === 'envFile') return this.envFileItem(node);
     return this.instanceItem(node);
   }
 
@@ -123,7 +131,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
       const type = node.folder.config.procfile.types.find((t) => t.name === node.instance.type);
       return type && { kind: 'type', folder: node.folder, type };
     }
-    if (node.kind === 'type' && this.formations.all().length > 1) return { kind: 'folder', folder: node.folder };
+    if ((node.kind === 'type' || node.kind === 'envFile') && this.formations.all().length > 1) return { kind: 'folder', folder: node.folder };
     return undefined;
   }
 
@@ -133,8 +141,34 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
     this.changed.dispose();
   }
 
+  /** The types, then the env files in use (a missing default `.env` is not listed). */
   private typesOf(folder: FolderFormation): ProcessNode[] {
-    return folder.config.procfile.types.map((type) => ({ kind: 'type', folder, type }));
+    const types: ProcessNode[] = folder.config.procfile.types.map((type) => ({ kind: 'type', folder, type }));
+    const envFiles: ProcessNode[] = folder.config.envFiles.filter((f) => f.found || f.problems.length > 0).map((report) => ({ kind: 'envFile', folder, report }));
+    return [...types, ...envFiles];
+  }
+
+  private envFileItem({ folder, report }: EnvFileNode): vscode.TreeItem {
+    const uri = vscode.Uri.file(report.path);
+    const item = new vscode.TreeItem(vscode.workspace.asRelativePath(uri, false), vscode.TreeItemCollapsibleState.None);
+    item.id = `env:${folder.folder.uri}:${report.path}`;
+    item.resourceUri = uri;
+    const errors = report.problems.filter((p) => p.severity === 'error').length;
+    const warnings = report.problems.length - errors;
+    const parts = [report.found ? `env file · ${report.keys.length} variable${report.keys.length === 1 ? '' : 's'}` : 'env file · not found'];
+    if (errors > 0) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
+    if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+    item.description = parts.join(' · ');
+    // As read by screen readers: the name and what the description says (not the full path).
+    item.accessibilityInformation = { label: `${item.label as string} ${item.description}` };
+    item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'symbol-variable', errors > 0 ? new vscode.ThemeColor('list.errorForeground') : undefined);
+    // Names only, never values.
+    item.tooltip = report.found ? `${report.path}
+
+Sets: ${report.keys.join(', ') || 'nothing'}` : `${report.path} does not exist`;
+    item.contextValue = ContextValues.envFile;
+    if (report.found) item.command = { title: 'Open', command: Commands.openEnvFile, arguments: [{ kind: 'envFile', folder, report }] };
+    return item;
   }
 
   private folderItem({ folder }: FolderNode): vscode.TreeItem {

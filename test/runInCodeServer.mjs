@@ -88,6 +88,9 @@ export async function startServer(tools, tmp, run, marker) {
     'security.workspace.trust.startupPrompt': 'never',
     'chat.disableAIFeatures': true,
     'terminal.integrated.gpuAcceleration': 'off',
+    // VS Code in a browser saves after a 1 s delay by default; tests that edit a Procfile without
+    // saving (the fixture's own!) need the desktop default.
+    'files.autoSave': 'off',
   };
   mkdirSync(join(tmp, 'data', 'User'), { recursive: true });
   writeFileSync(join(tmp, 'data', 'User', 'settings.json'), JSON.stringify(settings, null, 2));

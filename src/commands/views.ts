@@ -31,6 +31,12 @@ export function registerViewCommands(context: vscode.ExtensionContext, formation
       const line = input && 'kind' in input && input.kind === 'type' ? input.type.line - 1 : undefined;
       if (line !== undefined) editor.selection = new vscode.Selection(line, 0, line, 0);
     }),
+    vscode.commands.registerCommand(Commands.openEnvFile, async (input?: { kind?: string; report?: { path: string; problems: { line: number }[] } }) => {
+      if (input?.kind !== 'envFile' || !input.report) return;
+      const line = input.report.problems[0]?.line;
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(input.report.path), { preview: true });
+      if (line !== undefined) editor.selection = new vscode.Selection(line - 1, 0, line - 1, 0);
+    }),
     vscode.commands.registerCommand(Commands.refresh, () => formations.refresh()),
     vscode.commands.registerCommand(Commands.createProcfile, async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];

@@ -105,6 +105,9 @@ export class Instance {
   private outputPaused = false;
   /** How runs start while the instance is debugged. */
   private debugLaunch: DebugLaunch | undefined;
+  /** Bumped by every stop, restart and debug the caller asks for: a restart (or a return to a normal
+   * run) whose stop phase saw a newer request does not start the process again. */
+  private intent = 0;
   private last: { pid: number | undefined; status: ExitStatus; lastExit: ExitStatus | undefined; startedAt: number | undefined; restartAt: number | undefined; restarts: number; gaveUp: boolean } = {
     pid: undefined,
     lastExit: undefined,
@@ -187,6 +190,12 @@ export class Instance {
    * the group is left.
    */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.intent++;
+    await this.halt(signal);
+  }
+
+  /** {@link stop} without recording a new intent (the first half of restart, debug, endDebug). */
+  private async halt(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.cancelRestart();
     if (this.debugLaunch !== undefined) {
       // Stopping ends debugging: nothing returns the instance to a normal run afterwards.
@@ -208,10 +217,11 @@ export class Instance {
     await run.finished;
   }
 
-  /** Stops (if running) and starts again. */
+  /** Stops (if running) and starts again — unless a stop (e.g. Stop All) was asked for meanwhile. */
   async restart(): Promise<void> {
-    await this.stop();
-    this.start();
+    const intent = ++this.intent;
+    await this.halt();
+    if (this.intent === intent) this.start();
   }
 
   /**
@@ -221,7 +231,9 @@ export class Instance {
    * supervisor keeps owning the process and its output.
    */
   async debug(launch: DebugLaunch): Promise<void> {
-    await this.stop();
+    const intent = ++this.intent;
+    await this.halt();
+    if (this.intent !== intent) return;
     this.debugLaunch = launch;
     this.start();
   }
@@ -238,8 +250,9 @@ export class Instance {
       this.observer.state(this);
       return;
     }
-    await this.stop();
-    this.start();
+    const intent = ++this.intent;
+    await this.halt();
+    if (this.intent === intent) this.start();
   }
 
   /** Sends SIGKILL to the group at once (a second Ctrl-C, or the manager exiting). */

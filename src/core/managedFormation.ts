@@ -97,9 +97,8 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
 
   /** Stops then starts everything. */
   async restartAll(): Promise<void> {
-    await this.stopAll();
     this.syncInstances();
-    this.startAll();
+    await Promise.all(this.supervisor.instances().map((i) => i.restart()));
   }
 
   /** SIGKILL to everything now (extension host going away without time to wait). */
@@ -125,9 +124,9 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
   /** Restarts one instance or a type's instances, applying changed files. @returns false if unknown. */
   async restart(target: string): Promise<boolean> {
     const instances = this.resolve(target);
-    await Promise.all(instances.map((i) => i.stop()));
     this.syncInstances();
-    for (const instance of this.resolve(target)) instance.start();
+    // Each instance starts again unless a stop (Stop All…) came while it was stopping.
+    await Promise.all(instances.map((i) => i.restart()));
     return instances.length > 0;
   }
 

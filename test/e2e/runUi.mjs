@@ -250,6 +250,49 @@ const UI_STEPS = [
     await wb.openProcfileView();
     await wb.waitForRowText('web.1', /^web\.1\s*running · pid \d+/);
   }],
+  ['typing a broken line into the Procfile shows a squiggle and the Problems count; Ctrl+. Enter fixes it', async (wb) => {
+    await wb.runFromPalette('Procfile: Open Procfile');
+    const editor = wb.page.locator('.part.editor .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: 'web: npm start' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    // CodeLens above the entries follow the state (web runs, crash is scaled to 0).
+    await until('CodeLens above the entries', async () => /Stop.*Restart.*Scale \(1\).*Debug/s.test(await editor.locator('.contentWidgets, .view-zones, .codelens-decoration').allInnerTexts().then((t) => t.join(' '))));
+    await editor.locator('.view-lines').click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.type('\napi : node api.js', { delay: 20 });
+    await until('a warning squiggle', async () => (await editor.locator('.squiggly-warning').count()) > 0);
+    const problems = wb.page.locator('.part.statusbar [id="status.problems"]');
+    await until('the Problems count in the status bar', async () => /1/.test(await problems.innerText()));
+    await wb.runFromPalette('View: Focus Problems');
+    await wb.page.locator('.part.panel .markers-panel', { hasText: 'space-before-colon' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await editor.locator('.view-lines').click();
+    await wb.page.keyboard.press('Control+End');
+    await sleep(500);
+    await wb.screenshot('procfile-editor');
+    await wb.page.keyboard.press('Control+.');
+    const menu = wb.page.locator('.action-widget', { hasText: /colon/i });
+    await menu.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const offered = await menu.innerText();
+    if (!/space before the colon/i.test(offered.split('\n')[0] + offered)) throw new Error(`quick fixes offered: ${offered}`);
+    await wb.page.keyboard.press('Enter');
+    // Monaco renders spaces as no-break spaces.
+    await until('the fixed line', async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').includes('api: node api.js'));
+    await until('no squiggle left', async () => (await editor.locator('.squiggly-warning').count()) === 0);
+    await wb.runFromPalette('File: Revert File');
+    await wb.page.keyboard.press('Control+W');
+  }],
+  ['the env file in use is listed under the process types and opens on click', async (wb, ctx) => {
+    writeFileSync(join(ctx.folder, '.env'), 'GREETING=hello\nnot an assignment\n');
+    await wb.openProcfileView();
+    const row = wb.row('.env');
+    await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await wb.waitForRowText('.env', /env file · 1 variable · 1 error/);
+    await row.click();
+    await wb.page.locator('.part.editor .tab', { hasText: '.env' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await until('the error squiggle on the .env line', async () => (await wb.page.locator('.part.editor .monaco-editor .squiggly-error').count()) > 0);
+    rmSync(join(ctx.folder, '.env'));
+    await wb.page.keyboard.press('Control+W');
+    await until('the .env row gone', async () => (await row.count()) === 0);
+  }],
   ['"Procfile: Stop All" leaves none of the run\'s processes', async (wb, ctx) => {
     const before = instancePids(ctx.marker);
     if (before.length < 4) throw new Error(`expected at least 4 running instance processes, found ${before.length}`);
@@ -335,7 +378,7 @@ async function runWindow(tools, win) {
     await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT_MS * 2 });
 
     const wb = new Workbench(page, join(tmp, 'screenshots'));
-    const ctx = { tmp, marker, basePort: win.basePort };
+    const ctx = { tmp, marker, basePort: win.basePort, folder };
     const deadline = Date.now() + WINDOW_TIMEOUT_MS;
     for (const [title, fn] of win.steps) {
       if (result.failed > 0) { result.skipped += 1; say(`  - ${title} (skipped)`); continue; }

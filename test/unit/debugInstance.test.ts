@@ -185,6 +185,36 @@ describe('debugging one instance', function () {
     assert.equal(get('web.1').debugging, true);
   });
 
+  it('a Stop All while an instance returns to a normal run (or restarts) wins: nothing starts again', async () => {
+    // Was a race: ending a debug session restarts the instance; a Stop All during that restart's stop
+    // phase was followed by the restart's start, leaving the instance running after Stop All.
+    formation = new ManagedFormation(config());
+    const { get } = watched(formation);
+    formation.startAll();
+    await until(() => formation!.snapshot().every((s) => s.state === 'running'));
+    await formation.debug('web.1', nodeInspectorLaunch);
+    await until(() => get('web.1').state === 'running' && get('web.1').debugging);
+    const returning = formation.endDebug('web.1');
+    const restarting = formation.restart('web.2');
+    const restartingAll = formation.restartAll();
+    await formation.stopAll();
+    await Promise.all([returning, restarting, restartingAll]);
+    await sleep(500);
+    for (const name of ['web.1', 'web.2', 'worker.1']) assert.equal(get(name).state, 'stopped', `${name} stays stopped`);
+    assert.equal(get('web.1').debugging, false);
+  });
+
+  it('Restart All restarts every instance (new processes) and starts the stopped ones', async () => {
+    formation = new ManagedFormation(config());
+    const { get } = watched(formation);
+    formation.start('web.1');
+    await until(() => get('web.1').state === 'running');
+    const first = get('web.1').pid;
+    await formation.restartAll();
+    await until(() => formation!.snapshot().every((s) => s.state === 'running'));
+    assert.notEqual(get('web.1').pid, first);
+  });
+
   it('an unknown instance cannot be debugged', async () => {
     formation = new ManagedFormation(config());
     assert.equal(await formation.debug('nope', nodeInspectorLaunch), false);

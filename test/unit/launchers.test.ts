@@ -25,6 +25,8 @@ const APP_READY = /app ready (\d+)/g;
 /** One announced inspector and what it runs. */
 interface Seen {
   port: number;
+  /** `ws://127.0.0.1:PORT/UUID`: new for every process (a port may be reused once free). */
+  websocketUrl: string;
   url: string;
   launcher: boolean;
 }
@@ -71,10 +73,10 @@ class Run {
   async inspectors(from = 0): Promise<Seen[]> {
     const addresses = this.output.slice(from).split('\n').map(parseInspectorLine).filter((a) => a !== undefined);
     return Promise.all(
-      addresses.map(async ({ port }) => {
+      addresses.map(async ({ port, websocketUrl }) => {
         const targets = await listInspectorTargets(port);
         assert.equal(targets.length, 1, `inspector ${port} of \`${this.command}\` lists ${targets.length} targets`);
-        return { port, url: targets[0].url, launcher: isLauncherScript(targets[0].url) };
+        return { port, websocketUrl, url: targets[0].url, launcher: isLauncherScript(targets[0].url) };
       }),
     );
   }
@@ -169,7 +171,7 @@ describe('debugging: launchers and apps of the real tools', () => {
       assert.notEqual(newPid, oldPid);
       const restarted = await run.inspectors(run.afterApp(1));
       assertClassified([...first.slice(0, 2), ...restarted], [NPM, NODEMON], APP_JS);
-      assert.notEqual(restarted[0].port, first[2].port);
+      assert.notEqual(restarted[0].websocketUrl, first[2].websocketUrl, 'a new inspector (the OS may hand out the same free port again)');
     } finally {
       run.kill();
       file.restore();
@@ -192,7 +194,7 @@ describe('debugging: launchers and apps of the real tools', () => {
       await run.waitForApp(2, file.touch);
       const restarted = await run.inspectors(run.afterApp(1));
       assertClassified([...first.slice(0, 2), ...restarted], [NPX, NODEMON], APP_JS);
-      assert.notEqual(restarted[0].port, first[2].port);
+      assert.notEqual(restarted[0].websocketUrl, first[2].websocketUrl, 'a new inspector (the OS may hand out the same free port again)');
     } finally {
       run.kill();
       file.restore();
@@ -209,7 +211,7 @@ describe('debugging: launchers and apps of the real tools', () => {
       await run.waitForApp(2, file.touch);
       const restarted = await run.inspectors(run.afterApp(1));
       assertClassified([first[0], ...restarted], [TSX], APP_TS);
-      assert.notEqual(restarted[0].port, first[1].port);
+      assert.notEqual(restarted[0].websocketUrl, first[1].websocketUrl, 'a new inspector (the OS may hand out the same free port again)');
     } finally {
       run.kill();
       file.restore();
