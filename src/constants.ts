@@ -23,6 +23,7 @@ export const Commands = {
   showLog: 'procfile.showLog',
   debug: 'procfile.debug',
   openEnvFile: 'procfile.openEnvFile',
+  exportFormation: 'procfile.exportFormation',
 } as const;
 
 /** View container and view ids. */

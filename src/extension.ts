@@ -9,6 +9,7 @@ import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerScaleCommands } from './commands/scale';
 import { registerViewCommands } from './commands/views';
 import { registerDebugging } from './debugging';
+import { registerExport } from './exportView';
 import { registerProcfileLanguage } from './language/procfileLanguage';
 import { registerTasks } from './tasks';
 import { Commands, Settings, Views } from './constants';
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Procfi
   registerDebugging(context, formations, channels.log);
   registerProcfileLanguage(context, formations);
   registerTasks(context, formations);
+  registerExport(context, formations);
   channels.registerShowLog(context);
   if (leftovers.length > 0) channels.log.warn(`stopped ${leftovers.join(', ')}, left running by a previous session`);
   await formations.refresh();
@@ -62,6 +64,7 @@ async function offerRestart(all: Formations): Promise<void> {
   }
   const wasRunning = all.wasRunning().filter((f) => !f.formation.isRunning());
   if (wasRunning.length === 0) return;
-  const choice = await vscode.window.showInformationMessage(`Procfile: the formation was running before the window reloaded (${wasRunning.map((f) => f.name).join(', ')}).`, 'Start All');
-  if (choice === 'Start All') await vscode.commands.executeCommand(Commands.startAll);
+  const startAll = vscode.l10n.t('Start All');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Procfile: the formation was running before the window reloaded ({0}).', wasRunning.map((f) => f.name).join(', ')), startAll);
+  if (choice === startAll) await vscode.commands.executeCommand(Commands.startAll);
 }

@@ -202,6 +202,6 @@ export class Formations implements vscode.Disposable {
   }
 
   private report(error: unknown): void {
-    void vscode.window.showErrorMessage(`Procfile: ${(error as Error)?.message ?? String(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Procfile: {0}', (error as Error)?.message ?? String(error)));
   }
 }

@@ -62,14 +62,17 @@ export class OutputChannels implements vscode.Disposable {
       else if (/^(terminated by|exited with code [1-9]|did not stop)/.test(text)) this.log.warn(`${name}: ${text}`);
       else this.log.info(`${name}: ${text}`);
       if (text.startsWith('gave up') || text.startsWith('the command cannot run') || text.startsWith('cannot start')) {
-        void this.notifyCrash(folder, name, text);
+        void this.notifyCrash(folder, name, vscode.l10n.t('Procfile: {0} {1}.', name, text));
       }
     });
     formation.on('exit', (snapshot, status, byUser) => {
       const failed = status.signal !== undefined || status.code !== 0;
       if (!byUser && failed && snapshot.restarts === 0) {
-        const how = status.signal !== undefined ? `was killed by ${status.signal}` : `crashed with code ${status.code ?? '?'}`;
-        void this.notifyCrash(folder, snapshot.name, how);
+        const message =
+          status.signal !== undefined
+            ? vscode.l10n.t('Procfile: {0} was killed by {1}.', snapshot.name, status.signal)
+            : vscode.l10n.t('Procfile: {0} crashed with code {1}.', snapshot.name, status.code ?? '?');
+        void this.notifyCrash(folder, snapshot.name, message);
       }
     });
     folder.onDidReload(() => this.logProblems(folder));
@@ -93,10 +96,13 @@ export class OutputChannels implements vscode.Disposable {
     }
   }
 
-  private async notifyCrash(folder: FolderFormation, name: string, what: string): Promise<void> {
+  /** Shows `message` (already localized) with "Show Output" and "Restart". */
+  private async notifyCrash(folder: FolderFormation, name: string, message: string): Promise<void> {
     const type = name.replace(/\.\d+$/, '');
-    const choice = await vscode.window.showWarningMessage(`Procfile: ${name} ${what}.`, 'Show Output', 'Restart');
-    if (choice === 'Show Output') this.channel(folder, type).show(true);
-    if (choice === 'Restart') await vscode.commands.executeCommand(Commands.restart, { process: name, folder: folder.folder.uri.toString() });
+    const showOutput = vscode.l10n.t('Show Output');
+    const restart = vscode.l10n.t('Restart');
+    const choice = await vscode.window.showWarningMessage(message, showOutput, restart);
+    if (choice === showOutput) this.channel(folder, type).show(true);
+    if (choice === restart) await vscode.commands.executeCommand(Commands.restart, { process: name, folder: folder.folder.uri.toString() });
   }
 }

@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { Views } from './constants';
 import type { Formations } from './formations';
+import { stateLabel } from './tree';
 
 /** Creates the item and keeps it current. */
 export function registerStatusBar(context: vscode.ExtensionContext, formations: Formations): void {
   const item = vscode.window.createStatusBarItem('procfile.status', vscode.StatusBarAlignment.Left, 10);
-  item.name = 'Procfile';
+  item.name = vscode.l10n.t('Procfile');
   item.command = `${Views.processes}.focus`;
   const update = () => {
     const all = formations.snapshot().map((s) => s.instance);
@@ -20,7 +21,10 @@ export function registerStatusBar(context: vscode.ExtensionContext, formations: 
     const running = all.filter((i) => i.state === 'running').length;
     const troubled = all.filter((i) => i.state === 'crashed' || i.state === 'restarting' || i.gaveUp);
     item.text = `$(server-process) ${running}/${all.length}`;
-    item.tooltip = troubled.length > 0 ? `Procfile: ${troubled.map((i) => `${i.name} ${i.state}${i.gaveUp ? ' (gave up)' : ''}`).join(', ')}` : `Procfile: ${running} of ${all.length} instances running`;
+    item.tooltip =
+      troubled.length > 0
+        ? vscode.l10n.t('Procfile: {0}', troubled.map((i) => (i.gaveUp ? vscode.l10n.t('{0} {1} (gave up)', i.name, stateLabel(i.state)) : `${i.name} ${stateLabel(i.state)}`)).join(', '))
+        : vscode.l10n.t('Procfile: {0} of {1} instances running', running, all.length);
     item.backgroundColor = troubled.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };

@@ -21,6 +21,11 @@ export interface ProcfileTaskDefinition extends vscode.TaskDefinition {
   folder?: string;
 }
 
+// The task terminal's protocol lines (`Procfile: starting web`, `Procfile: web running (2/2)`,
+// `Procfile: web stopped|crashed|cannot start: …`) stay English, unlike the rest of the UI: the
+// `$procfile` problem matcher in package.json matches them with regular expressions, so a translated
+// line would leave a background task (and a preLaunchTask waiting on it) never "ended".
+
 /** The line the `$procfile` matcher's background "begins" on. */
 export const TASK_BEGINS = 'Procfile: starting';
 /** Lines the matcher's background "ends" on: all running, or stopped/crashed/refused. */

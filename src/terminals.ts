@@ -56,7 +56,7 @@ export class InstanceTerminal implements vscode.Pseudoterminal {
         const line = this.line;
         this.line = '';
         this.write('\r\n');
-        if (!this.formation.write(this.name, line + '\n')) this.note(`[${this.name} is not running; input dropped]`);
+        if (!this.formation.write(this.name, line + '\n')) this.note(vscode.l10n.t('[{0} is not running; input dropped]', this.name));
       } else if (char === '\u007f' || char === '\b') {
         if (this.line.length > 0) {
           this.line = this.line.slice(0, -1);
@@ -144,12 +144,12 @@ export class InstanceTerminals implements vscode.Disposable {
     });
     formation.on('running', (snapshot) => {
       const pty = this.terminals.get(key(folder, snapshot.name))?.pty;
-      if (pty && pty.runs++ > 0) pty.note(`──── ${new Date().toLocaleTimeString()} started again (pid ${snapshot.pid ?? '?'}) ────`);
+      if (pty && pty.runs++ > 0) pty.note(vscode.l10n.t('──── {0} started again (pid {1}) ────', new Date().toLocaleTimeString(), snapshot.pid ?? '?'));
     });
     formation.on('output', (name, _type, lines) => this.terminals.get(key(folder, name))?.pty.lines(lines));
     formation.on('exit', (snapshot, status) => {
-      const how = status.signal !== undefined ? `terminated by ${status.signal}` : `exited with code ${status.code ?? '?'}`;
-      this.terminals.get(key(folder, snapshot.name))?.pty.note(`[${how}]`);
+      const note = status.signal !== undefined ? vscode.l10n.t('[terminated by {0}]', status.signal) : vscode.l10n.t('[exited with code {0}]', status.code ?? '?');
+      this.terminals.get(key(folder, snapshot.name))?.pty.note(note);
     });
     formation.on('change', () => {
       // Instances removed by scaling down lose their terminal; that is not a user stop.

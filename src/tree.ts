@@ -46,30 +46,50 @@ const STATE_ICONS: Record<InstanceState, [string, string | undefined]> = {
   restarting: ['history', 'list.warningForeground'],
 };
 
+/** A state as shown to the user (`running`, `crashed`…), localized; the state ids stay English. */
+export function stateLabel(state: InstanceState): string {
+  switch (state) {
+    case 'stopped':
+      return vscode.l10n.t('stopped');
+    case 'starting':
+      return vscode.l10n.t('starting');
+    case 'running':
+      return vscode.l10n.t('running');
+    case 'stopping':
+      return vscode.l10n.t('stopping');
+    case 'exited':
+      return vscode.l10n.t('exited');
+    case 'crashed':
+      return vscode.l10n.t('crashed');
+    case 'restarting':
+      return vscode.l10n.t('restarting');
+  }
+}
+
 /** Short state text for descriptions: `running`, `restarting in 4s`, `crashed (3) — gave up`. */
 export function describeState(instance: ManagedInstanceSnapshot, now = Date.now()): string {
   switch (instance.state) {
     case 'restarting': {
       const seconds = instance.restartAt === undefined ? 0 : Math.max(0, Math.ceil((instance.restartAt - now) / 1000));
-      return `restarting in ${seconds}s`;
+      return vscode.l10n.t('restarting in {0}s', seconds);
     }
     case 'crashed':
     case 'exited': {
-      const how = instance.signal ?? (instance.exitCode === undefined ? 'not started' : `code ${instance.exitCode}`);
-      return `${instance.state} (${how})${instance.gaveUp ? ' — gave up' : ''}`;
+      const how = instance.signal ?? (instance.exitCode === undefined ? vscode.l10n.t('not started') : vscode.l10n.t('code {0}', instance.exitCode));
+      return instance.gaveUp ? vscode.l10n.t('{0} ({1}) — gave up', stateLabel(instance.state), how) : vscode.l10n.t('{0} ({1})', stateLabel(instance.state), how);
     }
     default:
-      return instance.state;
+      return stateLabel(instance.state);
   }
 }
 
 /** `45s`, `3m 05s`, `2h 04m`. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 60) return vscode.l10n.t('{0}s', seconds);
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  if (minutes < 60) return vscode.l10n.t('{0}m {1}s', minutes, String(seconds % 60).padStart(2, '0'));
+  return vscode.l10n.t('{0}h {1}m', Math.floor(minutes / 60), String(minutes % 60).padStart(2, '0'));
 }
 
 /** Provides the tree; refreshes on every (debounced) model change. */
@@ -155,19 +175,18 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
     item.resourceUri = uri;
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     const warnings = report.problems.length - errors;
-    const parts = [report.found ? `env file · ${report.keys.length} variable${report.keys.length === 1 ? '' : 's'}` : 'env file · not found'];
-    if (errors > 0) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
-    if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+    const variables = report.keys.length;
+    const parts = [!report.found ? vscode.l10n.t('env file · not found') : variables === 1 ? vscode.l10n.t('env file · 1 variable') : vscode.l10n.t('env file · {0} variables', variables)];
+    if (errors > 0) parts.push(errors === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', errors));
+    if (warnings > 0) parts.push(warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', warnings));
     item.description = parts.join(' · ');
     // As read by screen readers: the name and what the description says (not the full path).
     item.accessibilityInformation = { label: `${item.label as string} ${item.description}` };
     item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'symbol-variable', errors > 0 ? new vscode.ThemeColor('list.errorForeground') : undefined);
     // Names only, never values.
-    item.tooltip = report.found ? `${report.path}
-
-Sets: ${report.keys.join(', ') || 'nothing'}` : `${report.path} does not exist`;
+    item.tooltip = report.found ? vscode.l10n.t('{0}\n\nSets: {1}', report.path, report.keys.join(', ') || vscode.l10n.t('nothing')) : vscode.l10n.t('{0} does not exist', report.path);
     item.contextValue = ContextValues.envFile;
-    if (report.found) item.command = { title: 'Open', command: Commands.openEnvFile, arguments: [{ kind: 'envFile', folder, report }] };
+    if (report.found) item.command = { title: vscode.l10n.t('Open'), command: Commands.openEnvFile, arguments: [{ kind: 'envFile', folder, report }] };
     return item;
   }
 
@@ -188,15 +207,19 @@ Sets: ${report.keys.join(', ') || 'nothing'}` : `${report.path} does not exist`;
     // collapsed state it had while empty.
     item.id = `type:${folder.folder.uri}:${type.name}:${instances.length > 0 ? 'instances' : 'empty'}`;
     const port = instances[0]?.port ?? folder.config.config.basePort + 100 * type.slot;
-    item.description = !type.runnable ? 'empty command — not started' : instances.length === 0 ? `scaled to 0 · :${port}` : `${running}/${instances.length} running · :${port}`;
+    item.description = !type.runnable
+      ? vscode.l10n.t('empty command — not started')
+      : instances.length === 0
+        ? vscode.l10n.t('scaled to 0 · :{0}', port)
+        : vscode.l10n.t('{0}/{1} running · :{2}', running, instances.length, port);
     item.iconPath = new vscode.ThemeIcon(type.runnable ? 'layers' : 'warning', running > 0 ? new vscode.ThemeColor('testing.iconPassed') : undefined);
     item.contextValue = ContextValues.type(folder.formation.isRunning(type.name));
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${type.name}** — line ${type.line} of the Procfile\n\n`);
-    tooltip.appendCodeblock(type.command || '(empty)', 'shellscript');
-    tooltip.appendMarkdown(`\n${instances.length} instance(s); click **+**/**−** or run *Procfile: Scale…*`);
+    tooltip.appendMarkdown(`${vscode.l10n.t('**{0}** — line {1} of the Procfile', type.name, type.line)}\n\n`);
+    tooltip.appendCodeblock(type.command || vscode.l10n.t('(empty)'), 'shellscript');
+    tooltip.appendMarkdown(`\n${vscode.l10n.t('{0} instance(s); click **+**/**−** or run *Procfile: Scale…*', instances.length)}`);
     item.tooltip = tooltip;
-    item.command = { title: 'Open Procfile', command: Commands.openProcfile, arguments: [{ kind: 'type', folder, type }] };
+    item.command = { title: vscode.l10n.t('Open Procfile'), command: Commands.openProcfile, arguments: [{ kind: 'type', folder, type }] };
     return item;
   }
 
@@ -205,13 +228,14 @@ Sets: ${report.keys.join(', ') || 'nothing'}` : `${report.path} does not exist`;
     item.id = `instance:${folder.folder.uri}:${instance.name}`;
     const [icon, color] = instance.debugging && instance.state === 'running' ? ['debug-alt', 'debugIcon.startForeground'] : STATE_ICONS[instance.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    const parts = [instance.debugging ? `${describeState(instance)} · debugging` : describeState(instance)];
-    if (instance.pid !== undefined && ['running', 'starting', 'stopping'].includes(instance.state)) parts.push(`pid ${instance.pid}`);
+    const parts = [describeState(instance)];
+    if (instance.debugging) parts.push(vscode.l10n.t('debugging'));
+    if (instance.pid !== undefined && ['running', 'starting', 'stopping'].includes(instance.state)) parts.push(vscode.l10n.t('pid {0}', instance.pid));
     parts.push(`:${instance.port}`);
-    if (instance.changed) parts.push('changed — restart to apply');
+    if (instance.changed) parts.push(vscode.l10n.t('changed — restart to apply'));
     item.description = parts.join(' · ');
     item.contextValue = ContextValues.instance(instance.state, instance.debugging);
-    item.command = { title: 'Show Terminal', command: Commands.showTerminal, arguments: [{ kind: 'instance', folder, instance }] };
+    item.command = { title: vscode.l10n.t('Show Terminal'), command: Commands.showTerminal, arguments: [{ kind: 'instance', folder, instance }] };
     return item;
   }
 
@@ -219,17 +243,17 @@ Sets: ${report.keys.join(', ') || 'nothing'}` : `${report.path} does not exist`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     const uptime = instance.state === 'running' && instance.startedAt !== undefined ? formatDuration(Date.now() - instance.startedAt) : '—';
     const exit = instance.lastExit;
-    const lastExit = exit === undefined ? '—' : exit.signal !== undefined ? exit.signal : `code ${exit.code}`;
+    const lastExit = exit === undefined ? '—' : exit.signal !== undefined ? exit.signal : vscode.l10n.t('code {0}', String(exit.code));
     const envFiles = folder.config.envFiles.filter((f) => f.found).map((f) => vscode.workspace.asRelativePath(f.path));
-    tooltip.appendMarkdown(`**${instance.name}** — ${describeState(instance)}\n\n`);
+    tooltip.appendMarkdown(`${vscode.l10n.t('**{0}** — {1}', instance.name, describeState(instance))}\n\n`);
     tooltip.appendCodeblock(instance.command, 'shellscript');
     tooltip.appendMarkdown(
       [
-        `- cwd: \`${folder.config.config.root}\``,
-        `- PID: ${instance.pid ?? '—'} · PORT: ${instance.port}`,
-        `- uptime: ${uptime} · restarts: ${instance.restarts} · last exit: ${lastExit}`,
-        `- env files: ${envFiles.length > 0 ? envFiles.join(', ') : 'none'}`,
-        folder.config.overriddenNames.length > 0 ? `- set by \`procfile.env\`: ${folder.config.overriddenNames.join(', ')}` : '',
+        vscode.l10n.t('- cwd: `{0}`', folder.config.config.root),
+        vscode.l10n.t('- PID: {0} · PORT: {1}', instance.pid ?? '—', instance.port),
+        vscode.l10n.t('- uptime: {0} · restarts: {1} · last exit: {2}', uptime, instance.restarts, lastExit),
+        vscode.l10n.t('- env files: {0}', envFiles.length > 0 ? envFiles.join(', ') : vscode.l10n.t('none')),
+        folder.config.overriddenNames.length > 0 ? vscode.l10n.t('- set by `procfile.env`: {0}', folder.config.overriddenNames.join(', ')) : '',
       ]
         .filter((line) => line !== '')
         .join('\n'),

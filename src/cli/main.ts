@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { check } from './check';
+import { exportCommand } from './export';
 import { UsageError } from './project';
 import { run } from './run';
 import { start } from './start';
@@ -61,6 +62,23 @@ export function program(exit: (status: number) => void): Command {
     .addOption(portOption())
     .passThroughOptions()
     .action(async (words: string[], flags) => exit(await run(words, flags)));
+  cli
+    .command('export')
+    .description('write the formation for an engine that runs it on many machines: systemd, supervisord, compose, kubernetes')
+    .argument('<format>', 'systemd, supervisord, compose or kubernetes')
+    .argument('<dir>', 'the folder to write to (created if missing)')
+    .addOption(procfileOption())
+    .addOption(rootOption())
+    .option('-a, --app <name>', "the app's name: prefix of units, programs and objects (default: the root folder's name)")
+    .option('-u, --user <user>', 'the user processes run as (systemd, supervisord)')
+    .option('-m, --formation <formation>', 'instances per type, e.g. all=1,web=2,worker=0 (default: every type once)')
+    .addOption(envOption())
+    .addOption(portOption())
+    .option('-t, --timeout <seconds>', 'seconds between SIGTERM and SIGKILL on stop', undefined)
+    .option('--image <image>', 'container image (compose: instead of build: .; kubernetes: default APP:latest)')
+    .action((format: string, dir: string, flags) =>
+      exit(exportCommand(format, dir, flags, { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) })),
+    );
   return cli;
 }
 

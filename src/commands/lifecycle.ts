@@ -11,8 +11,9 @@ import { type CommandInput, folderOf, resolveTarget } from './targets';
 /** Says why nothing runs in an untrusted workspace; true when running is allowed. */
 export function checkTrust(formations: Formations): boolean {
   if (formations.canRun) return true;
-  void vscode.window.showWarningMessage('Procfile: this workspace is not trusted, so its Procfile is not run. Trust the workspace to start processes.', 'Manage Workspace Trust').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  void vscode.window.showWarningMessage(vscode.l10n.t('Procfile: this workspace is not trusted, so its Procfile is not run. Trust the workspace to start processes.'), manage).then((choice) => {
+    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return false;
 }
@@ -26,8 +27,13 @@ export function checkEnvFiles(folder: FolderFormation): boolean {
   if (errors.length === 0) return true;
   const [{ file, problem }] = errors;
   const where = `${vscode.workspace.asRelativePath(file.path)}:${problem.line}`;
-  void vscode.window.showErrorMessage(`Procfile: nothing started — ${where}: ${problem.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, 'Open File').then((choice) => {
-    if (choice) void vscode.window.showTextDocument(vscode.Uri.file(file.path), { selection: new vscode.Range(problem.line - 1, 0, problem.line - 1, 0) });
+  const message =
+    errors.length > 1
+      ? vscode.l10n.t('Procfile: nothing started — {0}: {1} (and {2} more).', where, problem.message, errors.length - 1)
+      : vscode.l10n.t('Procfile: nothing started — {0}: {1}.', where, problem.message);
+  const openFile = vscode.l10n.t('Open File');
+  void vscode.window.showErrorMessage(message, openFile).then((choice) => {
+    if (choice === openFile) void vscode.window.showTextDocument(vscode.Uri.file(file.path), { selection: new vscode.Range(problem.line - 1, 0, problem.line - 1, 0) });
   });
   return false;
 }
@@ -40,7 +46,7 @@ export function registerLifecycleCommands(context: vscode.ExtensionContext, form
       if (!checkTrust(formations)) return;
       for (const folder of folders(input)) {
         if (!folder.formation.types.some((t) => t.runnable)) {
-          void vscode.window.showWarningMessage(`Procfile: ${vscode.workspace.asRelativePath(folder.procfileUri)} has no process type that can run.`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Procfile: {0} has no process type that can run.', vscode.workspace.asRelativePath(folder.procfileUri)));
         } else if (checkEnvFiles(folder)) {
           folder.formation.startAll();
         }
@@ -55,7 +61,7 @@ export function registerLifecycleCommands(context: vscode.ExtensionContext, form
     }),
     vscode.commands.registerCommand(Commands.start, async (input?: CommandInput) => {
       if (!checkTrust(formations)) return;
-      const target = await resolveTarget(formations, input, 'Start which process type or instance?');
+      const target = await resolveTarget(formations, input, vscode.l10n.t('Start which process type or instance?'));
       if (!target || !checkEnvFiles(target.folder)) return;
       const formation = target.folder.formation;
       // Starting a type scaled to 0 means "run one".
@@ -63,12 +69,12 @@ export function registerLifecycleCommands(context: vscode.ExtensionContext, form
       formation.start(target.name);
     }),
     vscode.commands.registerCommand(Commands.stop, async (input?: CommandInput) => {
-      const target = await resolveTarget(formations, input, 'Stop which process type or instance?');
+      const target = await resolveTarget(formations, input, vscode.l10n.t('Stop which process type or instance?'));
       if (target) await target.folder.formation.stop(target.name);
     }),
     vscode.commands.registerCommand(Commands.restart, async (input?: CommandInput) => {
       if (!checkTrust(formations)) return;
-      const target = await resolveTarget(formations, input, 'Restart which process type or instance?');
+      const target = await resolveTarget(formations, input, vscode.l10n.t('Restart which process type or instance?'));
       if (target && checkEnvFiles(target.folder)) await target.folder.formation.restart(target.name);
     }),
   );

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { FolderFormation } from '../folderFormation';
 import type { Formations } from '../formations';
-import type { ProcessNode } from '../tree';
+import { type ProcessNode, stateLabel } from '../tree';
 
 /** The argument object commands accept from keybindings, tasks and other extensions. */
 export interface CommandArgs {
@@ -35,7 +35,7 @@ function isNode(input: CommandInput): input is ProcessNode {
 export function folderOf(formations: Formations, input: CommandInput): FolderFormation | undefined {
   if (isNode(input)) return input.folder;
   const folder = formations.find(input?.folder);
-  if (!folder) void vscode.window.showErrorMessage(input?.folder ? `Procfile: no Procfile in folder "${input.folder}".` : 'Procfile: no Procfile in this workspace.');
+  if (!folder) void vscode.window.showErrorMessage(input?.folder ? vscode.l10n.t('Procfile: no Procfile in folder "{0}".', input.folder) : vscode.l10n.t('Procfile: no Procfile in this workspace.'));
   return folder;
 }
 
@@ -57,8 +57,12 @@ export async function resolveTarget(formations: Formations, input: CommandInput,
     if (!folder) return undefined;
     const kind = folder.formation.types.some((t) => t.name === input.process) ? 'type' : folder.formation.snapshot().some((i) => i.name === input.process) ? 'instance' : undefined;
     if (!kind || !accept.includes(kind)) {
-      const valid = folder.formation.types.filter((t) => t.runnable).map((t) => t.name).join(', ');
-      void vscode.window.showErrorMessage(`Procfile: unknown ${accept.includes('instance') ? 'process' : 'process type'} "${input.process}" (the Procfile defines: ${valid || 'nothing'}).`);
+      const valid = folder.formation.types.filter((t) => t.runnable).map((t) => t.name).join(', ') || vscode.l10n.t('nothing');
+      void vscode.window.showErrorMessage(
+        accept.includes('instance')
+          ? vscode.l10n.t('Procfile: unknown process "{0}" (the Procfile defines: {1}).', input.process, valid)
+          : vscode.l10n.t('Procfile: unknown process type "{0}" (the Procfile defines: {1}).', input.process, valid),
+      );
       return undefined;
     }
     return { folder, name: input.process, kind };
@@ -75,15 +79,15 @@ async function pickTarget(formations: Formations, placeholder: string, accept: (
       const instances = folder.formation.snapshot().filter((i) => i.type === type.name);
       if (accept.includes('type')) {
         const running = instances.filter((i) => i.state === 'running').length;
-        items.push({ label: type.name, description: `${running}/${instances.length} running`, detail: type.command, target: { folder, name: type.name, kind: 'type' } });
+        items.push({ label: type.name, description: vscode.l10n.t('{0}/{1} running', running, instances.length), detail: type.command, target: { folder, name: type.name, kind: 'type' } });
       }
       if (accept.includes('instance')) {
-        for (const instance of instances) items.push({ label: `$(debug-stackframe-dot) ${instance.name}`, description: `${instance.state} · :${instance.port}`, target: { folder, name: instance.name, kind: 'instance' } });
+        for (const instance of instances) items.push({ label: `$(debug-stackframe-dot) ${instance.name}`, description: `${stateLabel(instance.state)}${instance.debugging ? ` · ${vscode.l10n.t('debugging')}` : ''} · :${instance.port}`, target: { folder, name: instance.name, kind: 'instance' } });
       }
     }
   }
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('Procfile: no process types to choose from.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Procfile: no process types to choose from.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, { placeHolder: placeholder, matchOnDetail: true });

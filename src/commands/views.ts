@@ -14,14 +14,14 @@ import { type CommandInput, folderOf, resolveTarget } from './targets';
 export function registerViewCommands(context: vscode.ExtensionContext, formations: Formations, terminals: InstanceTerminals, channels: OutputChannels): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showTerminal, async (input?: CommandInput) => {
-      const target = await resolveTarget(formations, input, 'Show the terminal of which instance?', ['instance']);
+      const target = await resolveTarget(formations, input, vscode.l10n.t('Show the terminal of which instance?'), ['instance']);
       if (!target) return;
       const terminal = terminals.get(target.folder, target.name);
       if (terminal) terminal.show();
-      else void vscode.window.showInformationMessage(`Procfile: ${target.name} has no open terminal; one opens when ${target.name} starts.`);
+      else void vscode.window.showInformationMessage(vscode.l10n.t('Procfile: {0} has no open terminal; one opens when {0} starts.', target.name));
     }),
     vscode.commands.registerCommand(Commands.showOutput, async (input?: CommandInput) => {
-      const target = await resolveTarget(formations, input, 'Show the output of which process type?', ['type']);
+      const target = await resolveTarget(formations, input, vscode.l10n.t('Show the output of which process type?'), ['type']);
       if (target) channels.channel(target.folder, target.name).show(true);
     }),
     vscode.commands.registerCommand(Commands.openProcfile, async (input?: CommandInput) => {
@@ -40,14 +40,14 @@ export function registerViewCommands(context: vscode.ExtensionContext, formation
     vscode.commands.registerCommand(Commands.refresh, () => formations.refresh()),
     vscode.commands.registerCommand(Commands.createProcfile, async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return void vscode.window.showErrorMessage('Procfile: open a folder first.');
+      if (!folder) return void vscode.window.showErrorMessage(vscode.l10n.t('Procfile: open a folder first.'));
       const uri = vscode.Uri.joinPath(folder.uri, 'Procfile');
       const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
       if (!exists) {
         const hints = await workspaceHints(folder.uri);
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(scaffoldProcfile(hints)));
         if (hints.packageJson !== undefined && !isJson(hints.packageJson)) {
-          void vscode.window.showWarningMessage('Procfile: package.json is not valid JSON, so its scripts could not be used; the new Procfile is a commented template.');
+          void vscode.window.showWarningMessage(vscode.l10n.t('Procfile: package.json is not valid JSON, so its scripts could not be used; the new Procfile is a commented template.'));
         }
       }
       await vscode.window.showTextDocument(uri);

@@ -69,9 +69,10 @@ const NODE_WORDS = new Set([
   'next', 'nuxt', 'nuxi', 'vite', 'webpack', 'webpack-dev-server', 'nest', 'remix', 'astro', 'node-dev', 'pm2-runtime', 'forever',
 ]);
 
-/** The first word a command runs, skipping `VAR=value` assignments, `exec` and `env`; undefined for an empty command. */
+/** The first word a command runs, skipping `cd DIR &&` (or `;`) prefixes, `VAR=value` assignments,
+ * `exec` and `env`; undefined for an empty command. */
 export function leadingWord(command: string): string | undefined {
-  const words = command.trim().split(/\s+/);
+  const words = command.trim().replace(/^(\s*cd\s+\S+\s*(&&|;)\s*)+/, '').split(/\s+/);
   let i = 0;
   while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]) || words[i] === 'exec' || words[i] === 'env')) i++;
   const word = words[i];
@@ -86,7 +87,8 @@ export function isNodeCommand(command: string): boolean {
 }
 
 /** The debug launch of a Node.js instance: `--inspect=127.0.0.1:0` appended to NODE_OPTIONS (the last
- * `--inspect` wins, so a user's own flag cannot expose the inspector beyond loopback). */
+ * `--inspect` in NODE_OPTIONS wins over a user's own there; an `--inspect` on the command line itself
+ * wins over NODE_OPTIONS — the adapter warns when such an inspector listens beyond loopback). */
 export const nodeInspectorLaunch: DebugLaunch = (run) => {
   const options = run.env.NODE_OPTIONS?.trim();
   return { command: run.command, env: { ...run.env, NODE_OPTIONS: options ? `${options} ${NODE_INSPECT_FLAG}` : NODE_INSPECT_FLAG } };
@@ -165,7 +167,7 @@ export function planDebug(type: string, command: string, recipes: Record<string,
     const word = leadingWord(command);
     return {
       ok: false,
-      reason: `${type} cannot be debugged: \`${word ?? command}\` does not start Node.js, and procfile.debugRecipes has no recipe for ${type} (presets: ${RECIPE_PRESETS.join(', ')}).`,
+      reason: `${type} cannot be debugged: \`${word ?? command}\` does not start Node.js, and procfile.debugRecipes has no recipe for ${type} (presets: ${RECIPE_PRESETS.join(', ')}; if it does start Node.js, set "procfile.debugRecipes": { "${type}": "node" }).`,
     };
   }
   const fields: DebugRecipeFields = typeof setting === 'string' ? { preset: setting } : typeof setting === 'object' ? setting : {};
@@ -262,12 +264,12 @@ export interface InspectorTarget {
 
 /**
  * Asks an inspector which script it runs: `GET http://127.0.0.1:PORT/json/list` (Node's inspector
- * HTTP endpoint). Loopback only.
+ * HTTP endpoint) on `host` (default 127.0.0.1; `[::1]` as announced works too).
  * @throws Error when it does not answer within `timeoutMs` (ms) or answers something else
  */
-export function listInspectorTargets(port: number, timeoutMs = 2000): Promise<InspectorTarget[]> {
+export function listInspectorTargets(port: number, timeoutMs = 2000, host = '127.0.0.1'): Promise<InspectorTarget[]> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port, path: '/json/list', agent: false, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: host.replace(/^\[(.*)\]$/, '$1'), port, path: '/json/list', agent: false, timeout: timeoutMs }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => (body += chunk));

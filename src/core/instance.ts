@@ -191,17 +191,17 @@ export class Instance {
    */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.intent++;
+    if (this.debugLaunch !== undefined) {
+      // A stop ends debugging: nothing returns the instance to a normal run afterwards.
+      this.debugLaunch = undefined;
+      this.observer.state(this);
+    }
     await this.halt(signal);
   }
 
   /** {@link stop} without recording a new intent (the first half of restart, debug, endDebug). */
   private async halt(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.cancelRestart();
-    if (this.debugLaunch !== undefined) {
-      // Stopping ends debugging: nothing returns the instance to a normal run afterwards.
-      this.debugLaunch = undefined;
-      this.observer.state(this);
-    }
     const run = this.run;
     if (run === undefined) {
       if (this.stateValue === 'restarting') this.setState('stopped');
@@ -217,7 +217,8 @@ export class Instance {
     await run.finished;
   }
 
-  /** Stops (if running) and starts again — unless a stop (e.g. Stop All) was asked for meanwhile. */
+  /** Stops (if running) and starts again — unless a stop (e.g. Stop All) was asked for meanwhile. A
+   * debugged instance starts again under the debugger. */
   async restart(): Promise<void> {
     const intent = ++this.intent;
     await this.halt();
@@ -250,6 +251,8 @@ export class Instance {
       this.observer.state(this);
       return;
     }
+    this.debugLaunch = undefined;
+    this.observer.state(this);
     const intent = ++this.intent;
     await this.halt();
     if (this.intent === intent) this.start();

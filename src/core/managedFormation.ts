@@ -163,9 +163,11 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
    * instance numbers with their own PORTs; going down stops the highest-numbered instances
    * gracefully and removes them. When nothing runs, only the count changes.
    *
+   * `options.start: false` only adds the instances (debugging starts one itself).
+   *
    * @throws RangeError for an unknown or non-runnable type or a count outside 0–100
    */
-  async scale(type: string, count: number): Promise<void> {
+  async scale(type: string, count: number, options: { start?: boolean } = {}): Promise<void> {
     const known = this.config.types.find((t) => t.name === type);
     if (!known || !known.runnable) throw new RangeError(`unknown process type "${type}"`);
     if (!Number.isInteger(count) || count < 0 || count > MAX_INSTANCES) throw new RangeError(`count must be a whole number from 0 to ${MAX_INSTANCES}`);
@@ -175,7 +177,7 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
     this.emit('change');
     await Promise.all(surplus.map((i) => this.supervisor.remove(i.name)));
     this.syncInstances();
-    if (live) for (const instance of this.resolve(type)) instance.start();
+    if (live && options.start !== false) for (const instance of this.resolve(type)) instance.start();
     this.emit('change');
   }
 

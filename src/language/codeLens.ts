@@ -40,11 +40,11 @@ export class ProcfileCodeLensProvider implements vscode.CodeLensProvider, vscode
       const args: CommandArgs = { process: type.name, folder: folder.name };
       const running = formation.isRunning(type.name);
       const count = formation.count(type.name);
-      if (running) lenses.push(new vscode.CodeLens(range, { title: '■ Stop', command: Commands.stop, arguments: [args], tooltip: `Stop every instance of ${type.name}` }));
-      else lenses.push(new vscode.CodeLens(range, { title: '▶ Start', command: Commands.start, arguments: [args], tooltip: `Start ${type.name}` }));
-      if (running) lenses.push(new vscode.CodeLens(range, { title: '↻ Restart', command: Commands.restart, arguments: [args], tooltip: `Restart every instance of ${type.name}` }));
-      lenses.push(new vscode.CodeLens(range, { title: `Scale (${count})`, command: Commands.scale, arguments: [args], tooltip: `Change how many instances of ${type.name} run` }));
-      lenses.push(new vscode.CodeLens(range, { title: 'Debug', command: Commands.debug, arguments: [args], tooltip: `Restart ${type.name}.1 under the debugger` }));
+      if (running) lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('■ Stop'), command: Commands.stop, arguments: [args], tooltip: vscode.l10n.t('Stop every instance of {0}', type.name) }));
+      else lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('▶ Start'), command: Commands.start, arguments: [args], tooltip: vscode.l10n.t('Start {0}', type.name) }));
+      if (running) lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('↻ Restart'), command: Commands.restart, arguments: [args], tooltip: vscode.l10n.t('Restart every instance of {0}', type.name) }));
+      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Scale ({0})', count), command: Commands.scale, arguments: [args], tooltip: vscode.l10n.t('Change how many instances of {0} run', type.name) }));
+      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Debug'), command: Commands.debug, arguments: [args], tooltip: vscode.l10n.t('Restart {0}.1 under the debugger', type.name) }));
     }
     return lenses;
   }
@@ -65,27 +65,27 @@ export class ProcfileHoverProvider implements vscode.HoverProvider {
     const range = new vscode.Range(position.line, symbol.nameStartColumn - 1, position.line, symbol.nameEndColumn - 1);
     const folder = formationOf(this.formations, document);
     const markdown = new vscode.MarkdownString(undefined, true);
-    markdown.appendMarkdown(`**${symbol.name}** — process type\n\n`);
+    markdown.appendMarkdown(`${vscode.l10n.t('**{0}** — process type', symbol.name)}\n\n`);
     const type = folder?.formation.types.find((t) => t.name === symbol.name);
     if (!folder || !type) {
       markdown.appendCodeblock(symbol.command, 'shellscript');
-      markdown.appendMarkdown('\nThis Procfile is not the one the workspace runs (`procfile.path`).');
+      markdown.appendMarkdown(`\n${vscode.l10n.t('This Procfile is not the one the workspace runs (`procfile.path`).')}`);
       return new vscode.Hover(markdown, range);
     }
-    if (type.line !== symbol.line) markdown.appendMarkdown(`Overridden: line ${type.line} defines ${type.name} again, and that command runs.\n\n`);
-    markdown.appendCodeblock(type.command || '(empty — not started)', 'shellscript');
+    if (type.line !== symbol.line) markdown.appendMarkdown(`${vscode.l10n.t('Overridden: line {0} defines {1} again, and that command runs.', type.line, type.name)}\n\n`);
+    markdown.appendCodeblock(type.command || vscode.l10n.t('(empty — not started)'), 'shellscript');
     const instances = folder.formation.snapshot().filter((i) => i.type === type.name);
     const lines: string[] = [];
-    if (instances.length === 0) lines.push(`- scaled to 0 · PORT ${folder.config.config.basePort + 100 * type.slot}`);
+    if (instances.length === 0) lines.push(vscode.l10n.t('- scaled to 0 · PORT {0}', folder.config.config.basePort + 100 * type.slot));
     for (const instance of instances) {
-      const parts = [`\`${instance.name}\``, `PORT ${instance.port}`, describeState(instance)];
-      if (instance.pid !== undefined && ['running', 'starting', 'stopping'].includes(instance.state)) parts.push(`pid ${instance.pid}`);
-      if (instance.debugging) parts.push('debugging');
+      const parts = [`\`${instance.name}\``, vscode.l10n.t('PORT {0}', instance.port), describeState(instance)];
+      if (instance.pid !== undefined && ['running', 'starting', 'stopping'].includes(instance.state)) parts.push(vscode.l10n.t('pid {0}', instance.pid));
+      if (instance.debugging) parts.push(vscode.l10n.t('debugging'));
       lines.push(`- ${parts.join(' · ')}`);
     }
     const envFiles = folder.config.envFiles.filter((f) => f.found).map((f) => vscode.workspace.asRelativePath(f.path));
-    lines.push(`- env files: ${envFiles.length > 0 ? envFiles.join(', ') : 'none'}`);
-    if (folder.config.overriddenNames.length > 0) lines.push(`- set by \`procfile.env\`: ${folder.config.overriddenNames.join(', ')}`);
+    lines.push(vscode.l10n.t('- env files: {0}', envFiles.length > 0 ? envFiles.join(', ') : vscode.l10n.t('none')));
+    if (folder.config.overriddenNames.length > 0) lines.push(vscode.l10n.t('- set by `procfile.env`: {0}', folder.config.overriddenNames.join(', ')));
     markdown.appendMarkdown(`\n${lines.join('\n')}`);
     return new vscode.Hover(markdown, range);
   }

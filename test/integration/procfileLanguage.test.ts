@@ -183,6 +183,28 @@ describe('Editing a Procfile', function () {
     for (const running of vscode.tasks.taskExecutions.filter((e) => e.task.definition.type === 'procfile')) running.terminate();
   });
 
+  it('Export Formation previews the live counts in one read-only document', async () => {
+    await vscode.commands.executeCommand('procfile.scale', { process: 'worker', count: 2 });
+    try {
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('procfile.exportFormation', { format: 'compose' });
+      assert.ok(uri, 'a preview document');
+      const document = await vscode.workspace.openTextDocument(uri);
+      const text = document.getText();
+      assert.match(text, /^# --- file: compose\.yaml ---$/m);
+      assert.match(text, /^# --- file: workspace\.env ---$/m);
+      assert.match(text, /worker:\n(?:.*\n)*?\s+replicas: 2/, 'the live count of worker');
+      assert.match(text, /crash:\n(?:.*\n)*?\s+replicas: 0/, 'a type at 0 is exported with 0 replicas');
+      assert.match(text, /^# warning: /m, 'warnings on top');
+      assert.equal(document.languageId, 'yaml');
+      const edited = await vscode.workspace.applyEdit(Object.assign(new vscode.WorkspaceEdit(), {}));
+      assert.ok(edited !== undefined);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array())), 'the preview is read-only');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('procfile.scale', { process: 'worker', count: 1 });
+    }
+  });
+
   it('reports an env file’s problem on that file, with its line', async () => {
     const env = join(fixture, '.env');
     writeFileSync(env, 'GOOD=1\nthis is not an assignment\n');

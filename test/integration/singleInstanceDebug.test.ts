@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { isListening } from '../../src/core/debug';
-import { answeringPid, fixture, fixtureProcesses, httpGet, httpGetEventually, instance, processGroupOf, sleep, useFormation, waitFor, waitRunning, withUserSetting } from './helpers';
+import { answeringPid, fixture, fixtureProcesses, httpGet, httpGetEventually, instance, processGroupOf, sleep, terminalNamed, useFormation, waitFor, waitRunning, withUserSetting } from './helpers';
 
 const webJs = vscode.Uri.file(join(fixture, 'web.js'));
 /** 0-based line of the breakpoint: the handler's `response.end` line. */
@@ -189,6 +189,36 @@ describe('Debugging one instance', function () {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(await f5, true);
     await waitFor(api, 'web.1 debugging after F5', (s) => s.some((i) => i.name === 'web.1' && i.state === 'running' && i.debugging), 15_000);
+  });
+
+  it('a debugged process that exits by itself ends its session; a type at 0 starts only under the debugger', async () => {
+    const { api } = context;
+    const firstSession = sessions.length;
+    try {
+      assert.equal(await vscode.commands.executeCommand('procfile.debug', { process: 'echo' }), true, 'echo is scaled to 0: debugging it runs echo.1');
+      await waitFor(api, 'echo.1 debugging', (s) => s.some((i) => i.name === 'echo.1' && i.state === 'running' && i.debugging), 15_000);
+      assert.equal(instance(api, 'echo.1')?.restarts, 0);
+      // It ran once, under the debugger: never a normal start first (one PID only, its NODE_OPTIONS has the flag).
+      const echo = fixtureProcesses().filter((p) => p.ps === 'echo.1');
+      assert.ok(echo.length === 1 && environOf(echo[0].pid).some((e) => e.startsWith('NODE_OPTIONS=') && e.includes('--inspect=127.0.0.1:0')), JSON.stringify(echo));
+      await until('js-debug attached', () => sessions.slice(firstSession).some((s) => s.type !== 'procfile'));
+      (await terminalNamed('echo.1')).sendText('hi there\r', false);
+      await waitFor(api, 'echo.1 exited, not debugging', (s) => s.some((i) => i.name === 'echo.1' && i.state === 'exited' && !i.debugging), 15_000);
+      await until('its debug sessions to end', () => sessions.slice(firstSession).every((s) => ended.has(s)));
+      await sleep(500);
+      assert.equal(instance(api, 'echo.1')?.state, 'exited', 'not restarted after the session ended');
+    } finally {
+      await vscode.commands.executeCommand('procfile.scale', { process: 'echo', count: 0 });
+    }
+  });
+
+  it('refuses an instance above its type’s count (it never scales a type up)', async () => {
+    const { api } = context;
+    const folder = vscode.workspace.workspaceFolders![0];
+    await vscode.commands.executeCommand('procfile.scale', { process: 'web', count: 1 });
+    assert.equal(await vscode.debug.startDebugging(folder, { type: 'procfile', request: 'launch', name: 'Debug web.3', process: 'web.3' }), false);
+    assert.equal(instance(api, 'web.3'), undefined);
+    assert.equal(instance(api, 'web.2'), undefined, 'web stays at 1');
   });
 
   it('refuses a process type that is not Node.js and has no recipe, without touching it', async () => {

@@ -60,6 +60,8 @@ describe('debugging: which runtime a command starts', () => {
     'PORT=1 NODE_ENV=x exec node a.js',
     './node_modules/.bin/vite',
     '/usr/bin/node a.js',
+    'cd api && node server.js',
+    'cd web; cd app && npm start',
   ]) {
     it(`\`${command}\` starts Node.js`, () => assert.equal(isNodeCommand(command), true));
   }

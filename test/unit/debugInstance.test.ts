@@ -215,6 +215,21 @@ describe('debugging one instance', function () {
     assert.notEqual(get('web.1').pid, first);
   });
 
+  it('a Restart of a debugged instance restarts it under the debugger (the session goes on)', async () => {
+    formation = new ManagedFormation(config());
+    const { output, get } = watched(formation);
+    formation.start('web.1');
+    await until(() => get('web.1').state === 'running');
+    await formation.debug('web.1', nodeInspectorLaunch);
+    await until(() => get('web.1').state === 'running' && output['web.1']?.length === 2);
+    const debugged = get('web.1').pid;
+    await formation.restart('web.1');
+    await until(() => get('web.1').state === 'running' && output['web.1'].length === 3);
+    assert.notEqual(get('web.1').pid, debugged);
+    assert.equal(get('web.1').debugging, true);
+    assert.match(output['web.1'][2], /--inspect=127\.0\.0\.1:0$/);
+  });
+
   it('an unknown instance cannot be debugged', async () => {
     formation = new ManagedFormation(config());
     assert.equal(await formation.debug('nope', nodeInspectorLaunch), false);
