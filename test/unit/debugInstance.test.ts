@@ -5,6 +5,7 @@ import type { InstanceState } from '../../src/core/instance';
 import { type FormationConfig, ManagedFormation } from '../../src/core/managedFormation';
 import { parseProcfile } from '../../src/core/procfile';
 import { findMarked } from './support/cli';
+import { sleep, until } from './support/wait';
 
 const procfile = 'web: echo "web $PS $PORT NODE_OPTIONS=$NODE_OPTIONS"; sleep 30\nworker: echo "worker $PS $PORT NODE_OPTIONS=$NODE_OPTIONS"; sleep 30\n';
 
@@ -20,14 +21,6 @@ function config(text = procfile, overrides: Partial<FormationConfig> = {}): Form
 }
 
 let marker = randomUUID();
-const until = async (check: () => boolean, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A formation that records each instance's output lines, state changes and exits. */
 function watched(formation: ManagedFormation) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { desiredCount, type FormationConfig, ManagedFormation } from '../../src/core/managedFormation';
 import { parseProcfile } from '../../src/core/procfile';
 import { findMarked } from './support/cli';
+import { until } from './support/wait';
 
 const procfile = 'web: echo "web $PS $PORT $GREETING"; sleep 30\nworker: echo "worker $PS $PORT"; sleep 30\n';
 
@@ -18,13 +19,6 @@ function config(text = procfile, overrides: Partial<FormationConfig> = {}): Form
 }
 
 let marker = randomUUID();
-const until = async (check: () => boolean, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('managed formation (what the editor drives)', function () {
   this.timeout(20_000);
