@@ -11,6 +11,9 @@ import type { FormationConfig } from './core/managedFormation';
 import { parseProcfile, type ParsedProcfile } from './core/procfile';
 import type { RestartPolicy } from './core/exitPolicy';
 
+/** ms a running type that left the Procfile keeps running (see FormationConfig.removalGraceMs). */
+export const TYPE_REMOVAL_GRACE_MS = 3000;
+
 /** A folder's formation inputs, read from disk and settings. */
 export interface FolderConfig {
   procfileUri: vscode.Uri;
@@ -82,6 +85,9 @@ export async function readFolderConfig(folder: vscode.WorkspaceFolder, procfileU
       stopTimeouts: new Map([['all', stopTimeoutS]]),
       restart: ['on-failure', 'always', 'never'].includes(restart) ? restart : 'on-failure',
       timeScale: testTimeScale(),
+      // Editors save while the user types (code-server auto-saves after 1 s): a type renamed or
+      // deleted by an edit in progress keeps running this long before it stops.
+      removalGraceMs: TYPE_REMOVAL_GRACE_MS,
     },
   };
 }

@@ -52,6 +52,7 @@ export class FolderFormation implements vscode.Disposable {
 
   dispose(): void {
     this.reloaded.dispose();
+    this.formation.dispose();
     this.formation.removeAllListeners();
   }
 }

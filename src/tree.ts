@@ -164,6 +164,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessNode>
   /** The types, then the env files in use (a missing default `.env` is not listed). */
   private typesOf(folder: FolderFormation): ProcessNode[] {
     const types: ProcessNode[] = folder.config.procfile.types.map((type) => ({ kind: 'type', folder, type }));
+    // Without any type the view stays empty, so its welcome text says why nothing can run.
+    if (types.length === 0) return [];
     const envFiles: ProcessNode[] = folder.config.envFiles.filter((f) => f.found || f.problems.length > 0).map((report) => ({ kind: 'envFile', folder, report }));
     return [...types, ...envFiles];
   }

@@ -30,11 +30,13 @@ export interface ExportOutput {
 /**
  * Runs `formation export FORMAT DIR`.
  *
+ * The environment `formation` runs in is never read: only the env files (and `-p`) count.
+ *
  * @returns 0 (also with warnings)
  * @throws UsageError for an unknown format, bad flags, a missing Procfile or env file, an env file
  *   error, a name collision, or a DIR that is a file (exit status 2)
  */
-export function exportCommand(format: string, dir: string, flags: ExportFlags, output: ExportOutput, cwd = process.cwd(), inherited = process.env): number {
+export function exportCommand(format: string, dir: string, flags: ExportFlags, output: ExportOutput, cwd = process.cwd()): number {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}" (formats: ${EXPORT_FORMATS.join(', ')})`);
   const paths = projectPaths(flags, cwd);
   const procfile = readProcfile(paths);
@@ -51,10 +53,13 @@ export function exportCommand(format: string, dir: string, flags: ExportFlags, o
   }
   const stopTimeoutS = flags.timeout === undefined ? DEFAULT_STOP_TIMEOUT_S : /^\d+(\.\d)?$/.test(flags.timeout) ? Number(flags.timeout) : NaN;
   if (!(stopTimeoutS >= 0.1 && stopTimeoutS <= 3600)) throw new UsageError(`-t must be seconds from 0.1 to 3600, e.g. 5 or 2.5 (got "${flags.timeout}")`);
-  const environment = projectEnvironment(flags, paths, cwd, inherited);
+  // Only the env files: `${HOME}`-style references are not filled in from the shell running export.
+  const environment = projectEnvironment(flags, paths, cwd, {});
   for (const file of environment.files) for (const problem of file.problems) output.err(`${formatProblem(displayPath(file.path, cwd), problem)}\n`);
   if (environment.hasErrors) throw new UsageError('env file errors above; nothing exported');
-  const basePort = projectPortBase(flags, environment, inherited);
+  const basePort = projectPortBase(flags, environment, {});
+  if (flags.user !== undefined && !/^[a-z_][a-z0-9_-]*\$?$/i.test(flags.user)) throw new UsageError(`-u must be a user name (letters, digits, _ and -), got "${flags.user}"`);
+  if (flags.image !== undefined && !/^[^\s]+$/.test(flags.image)) throw new UsageError(`--image must be an image reference such as registry.example.com/app:1.0, got "${flags.image}"`);
   const outputDir = resolve(cwd, dir);
   let result;
   try {

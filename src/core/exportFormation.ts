@@ -60,13 +60,27 @@ export class ExportError extends Error {
 const ENV_FILE_MODE = 0o600;
 
 /** Keys whose values are treated as secrets (Kubernetes Secret with placeholders). */
-const SECRET_KEY = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|_KEY$|^KEY$|_DSN$|SIGNING)/i;
-/** A URL with a password in it (`postgres://user:pass@host/db`). */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
+const SECRET_KEY = /(SECRET|PASS($|_|WORD|WD|PHRASE)|PWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|_KEY$|^KEY$|_DSN$|SIGNING|CERT|COOKIE)/i;
+/** A URL with a password in it (`postgres://user:pass@host/db`, also when the password has a `/`). */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*:[^@\s]*@/i;
+/** `password=…` inside a connection string. */
+const INLINE_PASSWORD = /(^|[\s;&?])(password|passwd|pwd)=/i;
 
-/** True when a variable looks like a secret: by its name, or a URL with credentials in its value. */
+/** True when a variable looks like a secret: by its name, or credentials in its value. */
 export function looksSecret(key: string, value: string): boolean {
-  return SECRET_KEY.test(key) || URL_WITH_PASSWORD.test(value);
+  return SECRET_KEY.test(key) || URL_WITH_PASSWORD.test(value) || INLINE_PASSWORD.test(value);
+}
+
+/**
+ * Splits variables into plain ones and secret ones: those that look secret, and those whose value
+ * contains a secret's value (`DB_CONN="…${SECRET}"` expanded by the env file).
+ */
+export function splitSecrets(env: Record<string, string>): { plain: Record<string, string>; secret: string[] } {
+  const secret = Object.keys(env).filter((key) => looksSecret(key, env[key]));
+  const values = secret.map((key) => env[key]).filter((value) => value.length >= 4);
+  for (const key of Object.keys(env)) if (!secret.includes(key) && values.some((value) => env[key].includes(value))) secret.push(key);
+  const plain = Object.fromEntries(Object.entries(env).filter(([key]) => !secret.includes(key)));
+  return { plain, secret };
 }
 
 /** Exports a formation. @throws ExportError (see there) */
@@ -305,7 +319,7 @@ function exportSupervisord(input: ExportInput): ExportResult {
 
 /** A Compose project name: lowercase letters, digits, `_` and `-`, starting with a letter or digit. */
 function composeProjectName(app: string): string {
-  return app.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z0-9]+/, '');
+  return app.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/-+/g, '-').replace(/^[^a-z0-9]+/, '').replace(/[-_]+$/, '');
 }
 
 /** A value for Compose's env_file: single quotes (literal) when possible, else double quotes with escapes; `$` never interpolated. */
@@ -335,7 +349,8 @@ function exportCompose(input: ExportInput): ExportResult {
     service.env_file = [envFile];
     service.environment = { PORT: String(port), PS: type.name };
     if (type.name === 'web') service.ports = [String(port)];
-    service.restart = 'on-failure';
+    // Heroku's `release` type is a one-off that runs at deploy time and exits 0: never restarted.
+    service.restart = type.name === 'release' ? 'no' : 'on-failure';
     service.stop_grace_period = `${input.stopTimeoutS}s`;
     service.deploy = { replicas: count };
     services[type.name] = service;
@@ -348,7 +363,7 @@ function exportCompose(input: ExportInput): ExportResult {
   const env = Object.entries(input.env).map(([key, value]) => `${key}=${composeEnvValue(value)}\n`);
   return {
     files: [
-      { name: 'compose.yaml', content: header + stringify({ name: project, services }, { lineWidth: 0 }) },
+      { name: 'compose.yaml', content: header + stringify({ name: project, services }, { lineWidth: 0, version: '1.1' }) },
       { name: envFile, content: envHeader("Compose's env_file") + env.join(''), mode: ENV_FILE_MODE },
     ],
     warnings,
@@ -358,7 +373,8 @@ function exportCompose(input: ExportInput): ExportResult {
 // ---------------------------------------------------------------------------------------------
 // Kubernetes
 
-/** kubectl reads YAML 1.1, where `yes`, `on`, `y` are booleans: strings like those get quoted. */
+/** kubectl (and older Compose) read YAML 1.1, where `yes`, `no`, `on`, `y` are booleans: strings
+ * like those get quoted. */
 const K8S_YAML = { lineWidth: 0, version: '1.1' } as const;
 
 /** A DNS label (RFC 1123): lowercase letters, digits and `-`, starting and ending alphanumeric, ≤ 63. */
@@ -383,12 +399,9 @@ function exportKubernetes(input: ExportInput): ExportResult {
   for (const [type, name] of names) if (name === '') throw new ExportError(`process type "${type}" has nothing Kubernetes can use in a name`);
   const image = input.image ?? `${app}:latest`;
   if (!input.image) warnings.push(`no --image given: the Deployments use ${image}; build and push it, or export again with --image`);
-  const config: Record<string, string> = {};
-  const secret: Record<string, string> = {};
-  for (const [key, value] of Object.entries(input.env)) {
-    if (looksSecret(key, value)) secret[key] = 'REPLACE_ME';
-    else config[key] = value;
-  }
+  const split = splitSecrets(input.env);
+  const config = split.plain;
+  const secret: Record<string, string> = Object.fromEntries(split.secret.map((key) => [key, 'REPLACE_ME']));
   if (Object.keys(secret).length > 0) {
     warnings.push(`${Object.keys(secret).join(', ')} look like secrets: ${app}-secrets.yaml has placeholders (REPLACE_ME), not their values; fill it in (or use your secret manager) before applying`);
   }
@@ -416,6 +429,18 @@ function exportKubernetes(input: ExportInput): ExportResult {
       container.ports = [{ name: 'http', containerPort: port }];
       container.readinessProbe = { tcpSocket: { port: 'http' }, periodSeconds: 5 };
     }
+    const podSpec = { terminationGracePeriodSeconds: Math.ceil(input.stopTimeoutS), containers: [container] };
+    if (type.name === 'release') {
+      // Heroku's `release` type runs once per deploy and exits: a Job (a Deployment would restart it
+      // forever). A count of 0 suspends it.
+      documents.push({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name, labels: labels(type.name) },
+        spec: { suspend: count === 0, backoffLimit: 2, template: { metadata: { labels: labels(type.name) }, spec: { ...podSpec, restartPolicy: 'Never' } } },
+      });
+      continue;
+    }
     documents.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -425,7 +450,7 @@ function exportKubernetes(input: ExportInput): ExportResult {
         selector: { matchLabels: labels(type.name) },
         template: {
           metadata: { labels: labels(type.name) },
-          spec: { terminationGracePeriodSeconds: Math.ceil(input.stopTimeoutS), containers: [container] },
+          spec: podSpec,
         },
       },
     });

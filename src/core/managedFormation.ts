@@ -26,6 +26,10 @@ export interface FormationConfig {
   restart?: RestartPolicy;
   /** Test-only backoff scale (see Instance). */
   timeScale?: number;
+  /** How long (ms) the instances of a type that left the Procfile keep running before they stop: an
+   * editor that auto-saves while the user types (`webx:` on the way to `web2:`) must not stop them
+   * at the first keystroke. Default 0 (at once). */
+  removalGraceMs?: number;
 }
 
 /** An instance as the editor shows it (`changed`: a restart would apply new files or settings). */
@@ -52,8 +56,11 @@ export function desiredCount(type: string, counts: ReadonlyMap<string, number>):
 /** Manages the instances of one Procfile. Never throws from process events. */
 export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
   private supervisor: Supervisor;
-  /** Live counts per type, starting from the config's. */
+  /** Live counts per type, starting from the config's; kept for a type that leaves the Procfile, so it
+   * comes back at its count. */
   private readonly counts = new Map<string, number>();
+  /** Types gone from the Procfile whose instances stop when the grace period ends. */
+  private readonly removals = new Map<string, NodeJS.Timeout>();
 
   constructor(private config: FormationConfig) {
     super();
@@ -194,15 +201,44 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
       if (!this.counts.has(type.name) || settingsChanged) this.counts.set(type.name, desiredCount(type.name, config.counts));
     }
     const runnable = new Set(config.types.filter((t) => t.runnable).map((t) => t.name));
-    for (const name of [...this.counts.keys()]) if (!config.types.some((t) => t.name === name)) this.counts.delete(name);
-    const gone = this.supervisor.instances().filter((i) => !runnable.has(i.spec.type) || i.spec.index > this.count(i.spec.type));
-    for (const instance of gone) {
-      if (!runnable.has(instance.spec.type)) this.emit('message', instance.name, `${instance.spec.type} is no longer in the Procfile; stopping ${instance.name}`);
+    for (const [type, timer] of this.removals) {
+      if (runnable.has(type)) {
+        clearTimeout(timer); // back before its grace period ended: it keeps running
+        this.removals.delete(type);
+      }
     }
-    await Promise.all(gone.map((i) => this.supervisor.remove(i.name)));
+    const surplus = this.supervisor.instances().filter((i) => runnable.has(i.spec.type) && i.spec.index > this.count(i.spec.type));
+    const leaving = [...new Set(this.supervisor.instances().filter((i) => !runnable.has(i.spec.type)).map((i) => i.spec.type))];
+    const grace = config.removalGraceMs ?? 0;
+    const now = grace > 0 ? [] : leaving;
+    for (const type of leaving.filter((t) => grace > 0 && !this.removals.has(t))) {
+      this.removals.set(
+        type,
+        setTimeout(() => {
+          this.removals.delete(type);
+          if (!this.config.types.some((t) => t.name === type && t.runnable)) void this.removeType(type).then(() => this.emit('change'));
+        }, grace),
+      );
+    }
+    await Promise.all([...surplus.map((i) => this.supervisor.remove(i.name)), ...now.map((type) => this.removeType(type))]);
     this.supervisor.configure(this.supervisorOptions());
     this.syncInstances();
     this.emit('change');
+  }
+
+  /** Stops and forgets the instances of a type that left the Procfile. */
+  private async removeType(type: string): Promise<void> {
+    const instances = this.supervisor.instances().filter((i) => i.spec.type === type);
+    for (const instance of instances) {
+      if (instance.state !== 'stopped') this.emit('message', instance.name, `${type} is no longer in the Procfile; stopping ${instance.name}`);
+    }
+    await Promise.all(instances.map((i) => this.supervisor.remove(i.name)));
+  }
+
+  /** Cancels pending removals (the formation is going away). */
+  dispose(): void {
+    for (const timer of this.removals.values()) clearTimeout(timer);
+    this.removals.clear();
   }
 
   /** True when any instance (of `type`, if given) is starting, running or restarting. */
@@ -236,9 +272,13 @@ export class ManagedFormation extends EventEmitter<ManagedFormationEvents> {
 
   private createSupervisor(): Supervisor {
     const supervisor = new Supervisor(this.supervisorOptions());
+    // `state` also fires when only `debugging` changed: `started`/`running` are for real transitions.
+    const lastState = new Map<string, string>();
     supervisor.on('state', (snapshot) => {
-      if (snapshot.state === 'starting') this.emit('started', snapshot);
-      if (snapshot.state === 'running') this.emit('running', snapshot);
+      const transition = lastState.get(snapshot.name) !== snapshot.state;
+      lastState.set(snapshot.name, snapshot.state);
+      if (transition && snapshot.state === 'starting') this.emit('started', snapshot);
+      if (transition && snapshot.state === 'running') this.emit('running', snapshot);
       this.emit('change');
     });
     supervisor.on('output', (name, lines) => this.emit('output', name, name.replace(/\.\d+$/, ''), lines));

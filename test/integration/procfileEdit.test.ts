@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { procfileUri, useFormation, waitFor, waitGone, waitRunning } from './helpers';
+import { instance, procfileUri, useFormation, waitFor, waitGone, waitRunning } from './helpers';
 
 describe('Procfile edits', function () {
   this.timeout(40_000);
@@ -33,6 +33,9 @@ describe('Procfile edits', function () {
     assert.match(text, /^clock: node worker\.js$/m);
     assert.doesNotMatch(text, /^worker:/m);
     await vscode.workspace.fs.writeFile(procfileUri, new TextEncoder().encode(text));
+    // An edit in progress (auto-save while typing) does not stop a removed type at once.
+    await waitFor(api, 'clock.1 added', (s) => s.some((i) => i.name === 'clock.1'));
+    assert.equal(instance(api, 'worker.1')?.state, 'running', 'worker keeps running during the grace period');
 
     const snapshot = await waitFor(api, 'clock.1 added and worker gone', (s) => s.some((i) => i.name === 'clock.1') && !s.some((i) => i.type === 'worker'), 10_000);
     await waitGone([worker.pid!]);

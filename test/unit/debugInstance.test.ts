@@ -223,6 +223,25 @@ describe('debugging one instance', function () {
     assert.match(output['web.1'][2], /--inspect=127\.0\.0\.1:0$/);
   });
 
+  it('ending debugging announces one new run, with the new PID (no "running" event for the old process)', async () => {
+    // Was a bug: the debugging flag changing re-sent "running" with the old PID, and the terminal
+    // printed a "started again (pid OLD)" separator before the real one.
+    formation = new ManagedFormation(config());
+    const { get } = watched(formation);
+    const running: [string, number | undefined][] = [];
+    formation.on('running', (snapshot) => running.push([snapshot.name, snapshot.pid]));
+    formation.start('web.1');
+    await until(() => get('web.1').state === 'running');
+    await formation.debug('web.1', nodeInspectorLaunch);
+    await until(() => get('web.1').state === 'running' && get('web.1').debugging);
+    const debugged = get('web.1').pid;
+    running.length = 0;
+    await formation.endDebug('web.1');
+    await until(() => get('web.1').state === 'running' && !get('web.1').debugging);
+    assert.deepEqual(running, [['web.1', get('web.1').pid]]);
+    assert.notEqual(get('web.1').pid, debugged);
+  });
+
   it('an unknown instance cannot be debugged', async () => {
     formation = new ManagedFormation(config());
     assert.equal(await formation.debug('nope', nodeInspectorLaunch), false);

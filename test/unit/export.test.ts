@@ -653,7 +653,9 @@ describe('formation export', function () {
 
       const kubernetes = exportFormation('kubernetes', inputFor(basic, 'kubernetes'));
       const release = kubernetesDocuments(fileOf(kubernetes, 'basic.yaml').content).find((d) => (d.metadata as { name: string }).name === 'basic-release');
-      assert.equal((release?.spec as { replicas: number }).replicas, 0);
+      // Heroku's release type is a one-off: a Job, suspended at 0 (a Deployment would restart it forever).
+      assert.equal(release?.kind, 'Job');
+      assert.equal((release?.spec as { suspend: boolean }).suspend, true);
       assert.ok(kubernetes.warnings.includes('scaled to 0 (replicas: 0): release'), kubernetes.warnings.join('\n'));
     });
 

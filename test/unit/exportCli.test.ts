@@ -121,7 +121,7 @@ describe('formation export (CLI)', function () {
       const files = readBack(out);
       assert.deepEqual(files.map((f) => f.name), ['examples-env.yaml', 'examples.yaml']);
       const objects = checkKubernetesExport(files, { ...asked(EXAMPLES, app), image: 'ghcr.io/acme/examples:1' }, scriptOf, []);
-      assert.deepEqual([...objects.keys()].sort(), ['ConfigMap/examples-env', 'Deployment/examples-clock', 'Deployment/examples-release', 'Deployment/examples-web', 'Deployment/examples-worker', 'Service/examples-web']);
+      assert.deepEqual([...objects.keys()].sort(), ['ConfigMap/examples-env', 'Deployment/examples-clock', 'Deployment/examples-web', 'Deployment/examples-worker', 'Job/examples-release', 'Service/examples-web']);
     });
   });
 

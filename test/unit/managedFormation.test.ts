@@ -88,6 +88,23 @@ describe('managed formation (what the editor drives)', function () {
     assert.equal(findMarked(marker).filter((p) => p.cmdline.includes('worker')).length, 0, 'the removed type was stopped');
   });
 
+  it('a type that leaves the Procfile stops only after the grace period; back in time, it keeps running at its count', async () => {
+    formation = new ManagedFormation(config(procfile, { removalGraceMs: 400, counts: new Map([['worker', 2]]) }));
+    formation.startAll();
+    await until(() => formation!.snapshot().every((s) => s.state === 'running'));
+    const pids = formation.snapshot().map((s) => s.pid);
+    // `worker:` renamed to `workerx:` by a keystroke, then back.
+    await formation.update(config(procfile.replace('worker:', 'workerx:'), { removalGraceMs: 400, counts: new Map([['worker', 2]]) }));
+    await formation.update(config(procfile, { removalGraceMs: 400, counts: new Map([['worker', 2]]) }));
+    await new Promise((r) => setTimeout(r, 700));
+    assert.deepEqual(formation.snapshot().map((s) => s.pid), pids, 'nothing stopped');
+    assert.equal(formation.count('worker'), 2, 'the count survived');
+    // Removed for good: stopped after the grace period.
+    await formation.update(config(procfile.replace(/^worker:.*\n/m, ''), { removalGraceMs: 400, counts: new Map([['worker', 2]]) }));
+    assert.equal(formation.snapshot().filter((s) => s.type === 'worker' && s.state === 'running').length, 2, 'still running right after the edit');
+    await until(() => !formation!.snapshot().some((s) => s.type === 'worker'), 3000);
+  });
+
   it('keeps a crashed instance and its exit code through a rescale of another type', async () => {
     formation = new ManagedFormation(config('web: sleep 30\nbad: exit 4\n', { restart: 'never' }));
     formation.startAll();
